@@ -1,0 +1,1 @@
+"""The commands of the CLI, one module each; heavy imports stay inside the functions."""

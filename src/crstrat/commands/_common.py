@@ -1,0 +1,66 @@
+"""What the commands share: options, loading the knowledge base, writing output."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..model import KnowledgeBase
+
+KbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--kb",
+        metavar="DIR",
+        help="Use a custom knowledge base folder instead of the built-in one "
+        "(crstrat kb export DIR writes one to start from).",
+        file_okay=False,
+        show_default=False,
+    ),
+]
+
+
+def load_kb(folder: Path | None) -> KnowledgeBase:
+    """The knowledge base of a command: the built-in one, or ``--kb DIR``."""
+    from ..knowledge import load_knowledge
+
+    return load_knowledge(folder)
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console: colour only on a terminal, none under NO_COLOR."""
+    from rich.console import Console
+
+    return Console(
+        stderr=stderr,
+        no_color="NO_COLOR" in os.environ and os.environ["NO_COLOR"] != "",
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print ``text`` on stdout, or write it atomically to ``output``."""
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from ..outputs import write_atomic
+
+    write_atomic(output, text)
+    sys.stderr.write(f"crstrat: wrote {output}\n")
+
+
+def stdout_is_terminal() -> bool:
+    """True when stdout is an interactive terminal."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,200 @@
+"""``crstrat plan``: answers in, a recommended mix per segment out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ..render import PlanFormat
+from ._common import KbOption, console, emit, load_kb, stdout_is_terminal
+
+if TYPE_CHECKING:
+    from ..model import Answers, KnowledgeBase
+
+HELP = """\
+Recommend a mix of relationship types for each customer segment.
+
+Answers come from a file (--answers), a shipped example (--example), single
+flags (--set KEY=VALUE) and, on a terminal, questions for whatever is still
+missing. Flags win over the file; --defaults fills the rest without asking.
+
+\b
+Examples:
+  crstrat plan                                 ask everything, show the plan
+  crstrat plan --example airline               a shipped example
+  crstrat plan -a answers.yaml -f json         JSON for scripts (schema 1)
+  crstrat plan -a answers.yaml --set customers=5000 -f markdown -o plan.md
+  crstrat plan --defaults --save-answers mine.yaml
+
+The default format is a table on a terminal and JSON otherwise; with -o the
+file's extension decides (.json, .md) unless --format is given.
+"""
+
+AnswersOption = Annotated[
+    Path | None,
+    typer.Option("--answers", "-a", metavar="FILE",
+                 help="An answers file (YAML or JSON, schema 1).", show_default=False),
+]
+ExampleOption = Annotated[
+    str | None,
+    typer.Option("--example", "-e", metavar="NAME",
+                 help="Use a shipped example's answers (list them: crstrat examples).",
+                 show_default=False),
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", "-s", metavar="KEY=VALUE",
+                 help="Override one answer: company=..., customers=500 (first segment) or "
+                 "segments.1.goal=[retain,expand]. Repeatable.", show_default=False),
+]
+DefaultsOption = Annotated[
+    bool,
+    typer.Option("--defaults", help="Fill missing answers from defaults instead of asking."),
+]
+SaveOption = Annotated[
+    Path | None,
+    typer.Option("--save-answers", metavar="PATH",
+                 help="Save the answers used (schema 1) so the run can be replayed with "
+                 "--answers.", show_default=False),
+]
+FormatOption = Annotated[
+    PlanFormat | None,
+    typer.Option("--format", "-f", help="Output format [default: table on a terminal, else json].",
+                 show_default=False, case_sensitive=False),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE",
+                 help="Write to FILE (atomically) instead of stdout.", show_default=False),
+]
+
+
+def gather_answers(
+    kb: KnowledgeBase,
+    *,
+    answers_file: Path | None,
+    example: str | None,
+    sets: list[str],
+    use_defaults: bool,
+    interactive: bool,
+    save_path: Path | None = None,
+) -> Answers:
+    """Merge defaults < file < flags, ask for what is missing, validate once."""
+    from ..answers import (
+        apply_overrides,
+        fill_defaults,
+        format_path,
+        missing_keys,
+        parse_override,
+        read_answers_data,
+        validate_answers,
+    )
+    from ..errors import InputError, UsageError
+
+    if answers_file is not None and example is not None:
+        raise UsageError("give --answers or --example, not both")
+    data: Any = {}
+    text: str | None = None
+    source = "answers"
+    if example is not None:
+        from ..knowledge import example_path
+
+        answers_file = example_path(kb, example)
+    if answers_file is not None:
+        data, text = read_answers_data(answers_file)
+        source = str(answers_file)
+    overrides = [parse_override(flag) for flag in sets]
+    if overrides:
+        if data is not None and not isinstance(data, dict):
+            validate_answers(kb, data, source=source, text=text)  # raises the file's own error
+        data = apply_overrides(data, overrides)
+        source = f"{source} with --set" if answers_file is not None else "--set"
+        text = None
+    if use_defaults:
+        data = fill_defaults(kb, data)
+    missing = missing_keys(data)
+    if missing and answers_file is not None and not isinstance(data, dict):
+        validate_answers(kb, data, source=source, text=text)  # not a mapping: say so
+    if missing:
+        if interactive:
+            from ..questionnaire import ask_missing
+
+            data = ask_missing(kb, data, save_path=save_path)
+            source = "your answers"
+            text = None
+        else:
+            names = ", ".join(format_path(path) for path in missing[:4])
+            more = f" and {len(missing) - 4} more" if len(missing) > 4 else ""
+            raise InputError(
+                f"answers are incomplete (missing {names}{more}) and there is no terminal to "
+                "ask on: pass a complete file with --answers FILE, or add --defaults to fill "
+                "what is missing from defaults",
+                source=source if answers_file is not None else None,
+            )
+    return validate_answers(kb, data, source=source, text=text)
+
+
+def save_answers(answers: Answers, path: Path) -> None:
+    """Write answers as a schema-1 YAML file, atomically."""
+    import yaml
+
+    from ..answers import answers_to_data
+    from ..outputs import write_atomic
+
+    header = "# crstrat answers, schema 1: replay with  crstrat plan --answers FILE\n"
+    body = yaml.safe_dump(answers_to_data(answers), sort_keys=False, allow_unicode=True)
+    write_atomic(path, header + body)
+
+
+def choose_format(fmt: PlanFormat | None, output: Path | None) -> PlanFormat:
+    """The explicit format, else the output file's extension, else terminal or not."""
+    if fmt is not None:
+        return fmt
+    if output is not None and str(output) != "-":
+        suffix = output.suffix.lower()
+        if suffix == ".json":
+            return PlanFormat.json
+        if suffix in (".md", ".markdown"):
+            return PlanFormat.markdown
+        return PlanFormat.table
+    return PlanFormat.table if stdout_is_terminal() else PlanFormat.json
+
+
+def plan(
+    answers: AnswersOption = None,
+    example: ExampleOption = None,
+    set_: SetOption = None,
+    defaults: DefaultsOption = False,
+    save_answers_to: SaveOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    kb_dir: KbOption = None,
+) -> None:
+    """Recommend a mix of relationship types for each customer segment."""
+    from ..mix import make_plan
+    from ..render import renderer
+
+    kb = load_kb(kb_dir)
+    interactive = sys.stdin.isatty() and stdout_is_terminal()
+    chosen = gather_answers(
+        kb,
+        answers_file=answers,
+        example=example,
+        sets=set_ or [],
+        use_defaults=defaults,
+        interactive=interactive,
+        save_path=save_answers_to,
+    )
+    if save_answers_to is not None:
+        save_answers(chosen, save_answers_to)
+    result = make_plan(kb, chosen)
+    out_format = choose_format(fmt, output)
+    if out_format is PlanFormat.table and (output is None or str(output) == "-"):
+        from ..render.table import print_plan
+
+        print_plan(console(), result, kb)
+        return
+    emit(renderer(out_format)(result, kb), output)

@@ -1,0 +1,44 @@
+"""Plain formatting of the figures crstrat shows: money, counts, shares."""
+
+from __future__ import annotations
+
+
+def money(amount: float, currency: str) -> str:
+    """``1234567.8`` -> ``1,234,568 USD``; small amounts keep their cents."""
+    if abs(amount) < 100 and round(amount, 2) != int(amount):
+        return f"{amount:,.2f} {currency}"
+    return f"{amount:,.0f} {currency}"
+
+
+def count(number: float) -> str:
+    """``2000000`` -> ``2,000,000``."""
+    return f"{number:,.0f}" if float(number).is_integer() else f"{number:,.2f}"
+
+
+def share(fraction: float) -> str:
+    """``0.05`` -> ``5%``; ``0.125`` -> ``12.5%``."""
+    percent = fraction * 100
+    return f"{percent:.0f}%" if round(percent, 1).is_integer() else f"{percent:.1f}%"
+
+
+def listing(words: list[str] | tuple[str, ...], conjunction: str = "and") -> str:
+    """``["a", "b", "c"]`` -> ``a, b and c``."""
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0]
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def printable(text: object) -> str:
+    """User text made safe to show: control characters (escape sequences, bells,
+    carriage returns) become visible ``\\x1b``-style escapes instead of acting."""
+    out = []
+    for ch in str(text):
+        if ch.isprintable() or ch == " ":
+            out.append(ch)
+        elif ord(ch) < 0x100:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    return "".join(out)

@@ -1,0 +1,486 @@
+"""Loading a knowledge base: the one place that reads knowledge files.
+
+A knowledge base is a folder of YAML files (``meta.yaml``, ``types.yaml``,
+``tactics.yaml``, ``elements.yaml``, ``challenges.yaml``, ``cost_tips.yaml``
+and ``examples/``), documented in ``knowledge/README.md``. Every problem is an
+error that names the file, the line and the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from . import yamlfile
+from .answers import did_you_mean, format_path
+from .errors import InputError, KnowledgeError
+from .model import (
+    CHANNELS,
+    COMPLEXITIES,
+    GOALS,
+    HORIZONS,
+    MARKETS,
+    Challenge,
+    CostModel,
+    CostTip,
+    Defaults,
+    Element,
+    HorizonRule,
+    IndustryExample,
+    KnowledgeBase,
+    MixRules,
+    RelationshipType,
+    ScoringModel,
+    Source,
+    Sourced,
+    Tactic,
+    Term,
+    TypeFit,
+    frozen_map,
+)
+
+KB_FILES = ("meta.yaml", "types.yaml", "tactics.yaml", "elements.yaml", "challenges.yaml",
+            "cost_tips.yaml")
+REQUIRED_FILES = ("meta.yaml", "types.yaml")
+CRITERIA = ("expectation", "goals", "horizon", "channels", "complexity", "market", "economics",
+            "scale")
+BUILT_IN = "built-in"
+
+T = TypeVar("T")
+
+
+def builtin_location() -> Path:
+    """The folder of the built-in knowledge base (inside the wheel, or the source tree)."""
+    packaged = Path(__file__).resolve().parent / "knowledge"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "knowledge"
+
+
+class _File:
+    """One parsed knowledge file and how to report a problem inside it."""
+
+    def __init__(self, folder: Path, name: str) -> None:
+        self.path = folder / name
+        self.name = name
+        self.data, self.text = yamlfile.load(self.path, label=str(self.path))
+
+    def fail(self, key_path: tuple[str | int, ...], problem: str) -> KnowledgeError:
+        return KnowledgeError(
+            problem,
+            source=str(self.path),
+            path=format_path(key_path) or None,
+            line=yamlfile.line_of(self.text, key_path),
+        )
+
+
+class _Reader:
+    """Typed access to a mapping of a knowledge file, failing with file, line and key."""
+
+    def __init__(self, file: _File, data: object, path: tuple[str | int, ...]) -> None:
+        self.file = file
+        self.path = path
+        if not isinstance(data, dict):
+            raise file.fail(path, f"must be a mapping, got {type(data).__name__}")
+        self.data: dict[str, Any] = data
+
+    def allow(self, *keys: str) -> _Reader:
+        for key in self.data:
+            if key not in keys:
+                raise self.file.fail(
+                    (*self.path, str(key)),
+                    f"unknown key{did_you_mean(str(key), keys)}; allowed: {', '.join(keys)}",
+                )
+        return self
+
+    def _get(self, key: str, required: bool) -> Any:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                raise self.file.fail((*self.path, key) if self.path else (key,),
+                                     "is required")
+            return None
+        return self.data[key]
+
+    def fail(self, key: str, problem: str) -> KnowledgeError:
+        return self.file.fail((*self.path, key), problem)
+
+    def text(self, key: str, required: bool = True, default: str = "") -> str:
+        value = self._get(key, required)
+        if value is None:
+            return default
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise self.fail(key, "must be text")
+        return str(value)
+
+    def opt_text(self, key: str) -> str | None:
+        value = self._get(key, False)
+        return None if value is None else self.text(key)
+
+    def number(self, key: str, low: float = 0.0, high: float = math.inf,
+               required: bool = True, default: float = 0.0) -> float:
+        value = self._get(key, required)
+        if value is None:
+            return default
+        if not yamlfile.is_finite_number(value) or not low <= value <= high:
+            bound = f"between {low:g} and {high:g}" if math.isfinite(high) else f"{low:g} or more"
+            raise self.fail(key, f"must be a number {bound}, got {value!r}")
+        return float(value)
+
+    def boolean(self, key: str) -> bool:
+        value = self._get(key, True)
+        if not isinstance(value, bool):
+            raise self.fail(key, f"must be true or false, got {value!r}")
+        return value
+
+    def texts(self, key: str, choices: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        value = self._get(key, False)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(key, "must be a list")
+        out = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                raise self.file.fail((*self.path, key, index), "must be text")
+            if choices is not None and item not in choices:
+                raise self.file.fail(
+                    (*self.path, key, index),
+                    f"'{item}' is not allowed{did_you_mean(item, choices)}; "
+                    f"allowed: {', '.join(choices)}",
+                )
+            out.append(item)
+        return tuple(out)
+
+    def child(self, key: str, required: bool = True) -> _Reader:
+        value = self._get(key, required)
+        return _Reader(self.file, {} if value is None else value, (*self.path, key))
+
+    def fits(self, key: str, keys: tuple[str, ...], required: bool = True) -> Mapping[str, float]:
+        """A mapping from each of ``keys`` to a number in [0, 1]."""
+        reader = self.child(key, required).allow(*keys)
+        if not required and not reader.data:
+            return frozen_map()
+        return frozen_map({k: reader.number(k, 0.0, 1.0) for k in keys})
+
+    def items(self, key: str, required: bool = True) -> list[_Reader]:
+        value = self._get(key, required)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(key, "must be a list")
+        return [_Reader(self.file, item, (*self.path, key, i)) for i, item in enumerate(value)]
+
+
+def _sourced(reader: _Reader, key: str) -> tuple[Sourced, ...]:
+    return tuple(
+        Sourced(text=item.allow("text", "source").text("text"), source=item.opt_text("source"))
+        for item in reader.items(key, required=False)
+    )
+
+
+def _terms(reader: _Reader, key: str, ids: tuple[str, ...]) -> Mapping[str, Term]:
+    block = reader.child(key).allow(*ids)
+    terms = {}
+    for term_id in ids:
+        item = block.child(term_id).allow("title", "summary")
+        terms[term_id] = Term(term_id, item.text("title"), item.text("summary", required=False))
+    return terms
+
+
+def _unique(file: _File, key: str, readers: list[_Reader], read: Callable[[_Reader], T]) -> list[T]:
+    seen: set[str] = set()
+    out = []
+    for reader in readers:
+        item_id = reader.text("id")
+        if item_id in seen:
+            raise reader.fail("id", f"'{item_id}' is used twice in {key}")
+        seen.add(item_id)
+        out.append(read(reader))
+    return out
+
+
+def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipType:
+    r.allow("id", "name", "summary", "definition", "human", "personal_touch", "similar",
+            "fallback_share", "fit", "cost", "characteristics", "benefits", "drawbacks",
+            "fits_when", "avoid_when", "examples", "other_industries", "sources")
+    fit = r.child("fit").allow("goals", "horizon", "complexity", "market", "channels", "scale")
+    scale = fit.child("scale").allow("ideal_min", "ideal_max")
+    scale_min = scale.number("ideal_min", 0.0)
+    scale_max = scale.number("ideal_max", 1.0)
+    if scale_max < scale_min:
+        raise scale.fail("ideal_max", "must not be below ideal_min")
+    cost = r.child("cost").allow("fixed_per_year", "per_customer_per_year",
+                                 "contacts_per_customer_per_year", "cost_per_contact", "staff",
+                                 "assumptions")
+    contacts = cost.child("contacts_per_customer_per_year", required=False).allow(*COMPLEXITIES)
+    staff = cost.child("staff", required=False).allow("accounts_per_person", "cost_per_person")
+    accounts: Mapping[str, float] = frozen_map()
+    if staff.data:
+        per = staff.child("accounts_per_person").allow(*MARKETS)
+        accounts = frozen_map({m: per.number(m, 1.0) for m in MARKETS})
+    similar = r.child("similar", required=False)
+    for other in similar.data:
+        if other not in type_ids:
+            raise similar.fail(str(other), f"'{other}' is not a relationship type of this base"
+                               f"{did_you_mean(str(other), type_ids)}")
+    return RelationshipType(
+        id=r.text("id"),
+        name=r.text("name"),
+        summary=r.text("summary"),
+        human=r.boolean("human"),
+        personal_touch=r.number("personal_touch", 0.0, 1.0),
+        similar=frozen_map({k: similar.number(k, 0.0, 1.0) for k in similar.data}),
+        fallback_share=r.fits("fallback_share", COMPLEXITIES, required=False),
+        fit=TypeFit(
+            goals=fit.fits("goals", GOALS),
+            horizon=fit.fits("horizon", HORIZONS),
+            complexity=fit.fits("complexity", COMPLEXITIES),
+            market=fit.fits("market", MARKETS),
+            channels=fit.texts("channels", CHANNELS),
+            scale_min=scale_min,
+            scale_max=scale_max,
+        ),
+        cost=CostModel(
+            fixed_per_year=cost.number("fixed_per_year"),
+            per_customer_per_year=cost.number("per_customer_per_year", required=False),
+            contacts_per_customer_per_year=frozen_map(
+                {c: contacts.number(c) for c in COMPLEXITIES} if contacts.data else {}
+            ),
+            cost_per_contact=cost.number("cost_per_contact", required=False),
+            accounts_per_person=accounts,
+            cost_per_person=staff.number("cost_per_person") if staff.data else 0.0,
+            assumptions=_sourced(cost, "assumptions"),
+        ),
+        definition=r.text("definition", required=False),
+        characteristics=r.texts("characteristics"),
+        benefits=r.texts("benefits"),
+        drawbacks=r.texts("drawbacks"),
+        fits_when=r.texts("fits_when"),
+        avoid_when=r.texts("avoid_when"),
+        examples=_sourced(r, "examples"),
+        other_industries=tuple(
+            IndustryExample(i.allow("industry", "text").text("industry"), i.text("text"))
+            for i in r.items("other_industries", required=False)
+        ),
+        sources=r.texts("sources"),
+    )
+
+
+def _tactic(r: _Reader, type_ids: tuple[str, ...]) -> Tactic:
+    r.allow("id", "kind", "title", "summary", "goals", "types", "channels", "first_step",
+            "example", "source")
+    kind = r.text("kind")
+    if kind not in ("tactic", "strategy"):
+        raise r.fail("kind", f"'{kind}' is not allowed; allowed: tactic, strategy")
+    goals = r.texts("goals", GOALS)
+    if not goals:
+        raise r.fail("goals", "must name at least one of acquire, retain, expand")
+    return Tactic(
+        id=r.text("id"), kind=kind, title=r.text("title"), summary=r.text("summary"),
+        goals=goals, types=r.texts("types", type_ids), channels=r.texts("channels", CHANNELS),
+        first_step=r.text("first_step"), example=r.opt_text("example"),
+        source=r.opt_text("source"),
+    )
+
+
+def _check_sources(kb: KnowledgeBase, files: dict[str, _File]) -> None:
+    """Every source id a knowledge entry cites must be declared in meta.yaml."""
+    known = tuple(kb.sources)
+
+    def check(file_name: str, key_path: tuple[str | int, ...], source: str | None) -> None:
+        if source is not None and source not in kb.sources:
+            raise files[file_name].fail(
+                key_path, f"source '{source}' is not declared in meta.yaml sources"
+                f"{did_you_mean(source, known)}")
+
+    for i, t in enumerate(kb.types):
+        for j, s in enumerate(t.sources):
+            check("types.yaml", ("types", i, "sources", j), s)
+        for j, ex in enumerate(t.examples):
+            check("types.yaml", ("types", i, "examples", j, "source"), ex.source)
+        for j, a in enumerate(t.cost.assumptions):
+            check("types.yaml", ("types", i, "cost", "assumptions", j, "source"), a.source)
+    for name, key, entries in (("tactics.yaml", "tactics", kb.tactics),
+                               ("elements.yaml", "elements", kb.elements),
+                               ("challenges.yaml", "challenges", kb.challenges),
+                               ("cost_tips.yaml", "cost_tips", kb.cost_tips)):
+        for i, entry in enumerate(entries):
+            check(name, (key, i, "source"), entry.source)
+
+
+def fingerprint(folder: Path) -> str:
+    """The sha256 of a knowledge base's files (names and bytes), as a plan records it."""
+    digest = hashlib.sha256()
+    for name in KB_FILES:
+        path = folder / name
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
+    """Load and check a knowledge base folder (the built-in one when ``folder`` is None)."""
+    location = folder if folder is not None else builtin_location()
+    if not location.is_dir():
+        raise KnowledgeError(
+            "is not a folder; a knowledge base is a folder with meta.yaml and types.yaml "
+            "(crstrat kb export DIR writes one to start from)",
+            source=str(location),
+        )
+    files: dict[str, _File] = {}
+    for name in KB_FILES:
+        if (location / name).exists() or name in REQUIRED_FILES:
+            files[name] = _File(location, name)
+
+    meta = _Reader(files["meta.yaml"], files["meta.yaml"].data, ())
+    meta.allow("name", "version", "description", "sources", "canvas_credit", "defaults", "goals",
+               "channels", "complexity", "markets", "horizon", "scoring", "mix")
+    sources = {}
+    for s in _unique(files["meta.yaml"], "sources", meta.items("sources"), lambda r: r):
+        s.allow("id", "title", "author", "publisher", "licence", "kind", "note", "year", "url")
+        sources[s.text("id")] = Source(
+            id=s.text("id"), title=s.text("title"), author=s.opt_text("author"),
+            publisher=s.opt_text("publisher"), licence=s.opt_text("licence"),
+            note=s.opt_text("note"),
+        )
+
+    types_file = files["types.yaml"]
+    types_root = _Reader(types_file, types_file.data, ()).allow("types")
+    type_readers = types_root.items("types")
+    if not type_readers:
+        raise types_file.fail(("types",), "must list at least one relationship type")
+    type_ids = tuple(r.text("id") for r in type_readers)
+    types = tuple(_unique(types_file, "types", type_readers,
+                          lambda r: _relationship_type(r, type_ids)))
+
+    defaults = meta.child("defaults").allow("currency", "budget_share", "market", "complexity",
+                                            "channels", "segment", "company")
+    segment_defaults = defaults.child("segment", required=False).data
+    default_market = defaults.text("market")
+    default_complexity = defaults.text("complexity")
+    if default_market not in MARKETS:
+        raise defaults.fail("market", f"must be one of {', '.join(MARKETS)}")
+    if default_complexity not in COMPLEXITIES:
+        raise defaults.fail("complexity", f"must be one of {', '.join(COMPLEXITIES)}")
+
+    horizon = meta.child("horizon").allow("repeat_purchases_per_year",
+                                          "retention_min_purchases_per_year", "titles")
+    scoring = meta.child("scoring").allow("weights", "economics", "scale_penalty_per_decade",
+                                          "goal_order_weights")
+    weights_reader = scoring.child("weights").allow(*CRITERIA)
+    weights = {c: weights_reader.number(c, 0.0, 1.0) for c in CRITERIA}
+    if abs(sum(weights.values()) - 1.0) > 1e-6:
+        raise scoring.fail("weights", f"must add up to 1, they add up to {sum(weights.values()):g}")
+    economics = scoring.child("economics").allow("midpoint", "steepness")
+    order = scoring.data.get("goal_order_weights")
+    if (not isinstance(order, list) or not order
+            or not all(yamlfile.is_finite_number(w) and w >= 0 for w in order)):
+        raise scoring.fail("goal_order_weights", "must be a list of numbers 0 or more")
+    mix = meta.child("mix").allow("max_support", "support_min_score", "support_max_gap",
+                                  "fallback_type", "tactics_per_goal")
+    fallback_type = mix.text("fallback_type")
+    if fallback_type not in type_ids:
+        raise mix.fail("fallback_type", f"'{fallback_type}' is not a relationship type of this "
+                       f"base{did_you_mean(fallback_type, type_ids)}")
+    titles = horizon.child("titles").allow(*HORIZONS)
+
+    def entries(name: str, key: str, read: Callable[[_Reader], T]) -> tuple[T, ...]:
+        if name not in files:
+            return ()
+        root = _Reader(files[name], files[name].data, ()).allow(key)
+        return tuple(_unique(files[name], key, root.items(key), read))
+
+    kb = KnowledgeBase(
+        name=meta.text("name"),
+        version=int(meta.number("version", 1)),
+        sha256=fingerprint(location),
+        description=meta.text("description", required=False),
+        sources=sources,
+        canvas_credit=meta.text("canvas_credit", required=False),
+        defaults=Defaults(
+            currency=defaults.text("currency"),
+            budget_share=defaults.number("budget_share", 1e-9, 1.0),
+            market=default_market,
+            complexity=default_complexity,
+            channels=defaults.texts("channels", CHANNELS),
+            segment=MappingProxyType(dict(segment_defaults)),
+            company=defaults.text("company", required=False),
+        ),
+        goals=_terms(meta, "goals", GOALS),
+        channels=_terms(meta, "channels", CHANNELS),
+        complexity=_terms(meta, "complexity", COMPLEXITIES),
+        markets=_terms(meta, "markets", MARKETS),
+        horizon=HorizonRule(
+            repeat_purchases_per_year=horizon.number("repeat_purchases_per_year"),
+            retention_min_purchases_per_year=horizon.number("retention_min_purchases_per_year"),
+            titles=frozen_map({h: titles.text(h) for h in HORIZONS}),  # type: ignore[dict-item]
+        ),
+        scoring=ScoringModel(
+            weights=frozen_map(weights),
+            economics_midpoint=economics.number("midpoint", 1e-9),
+            economics_steepness=economics.number("steepness", 1e-9),
+            scale_penalty_per_decade=scoring.number("scale_penalty_per_decade", 0.0, 1.0),
+            goal_order_weights=tuple(float(w) for w in order),
+        ),
+        mix=MixRules(
+            max_support=int(mix.number("max_support", 0, 10)),
+            support_min_score=mix.number("support_min_score", 0.0, 1.0),
+            support_max_gap=mix.number("support_max_gap", 0.0, 1.0),
+            fallback_type=fallback_type,
+            tactics_per_goal=int(mix.number("tactics_per_goal", 1, 20)),
+        ),
+        types=types,
+        tactics=entries("tactics.yaml", "tactics", lambda r: _tactic(r, type_ids)),
+        elements=entries("elements.yaml", "elements", lambda r: Element(
+            id=r.allow("id", "title", "summary", "check", "example", "source").text("id"),
+            title=r.text("title"), summary=r.text("summary"), check=r.text("check"),
+            example=r.opt_text("example"), source=r.opt_text("source"))),
+        challenges=entries("challenges.yaml", "challenges", lambda r: Challenge(
+            id=r.allow("id", "title", "summary", "mitigation", "types", "source").text("id"),
+            title=r.text("title"), summary=r.text("summary"), mitigation=r.text("mitigation"),
+            types=r.texts("types", type_ids), source=r.opt_text("source"))),
+        cost_tips=entries("cost_tips.yaml", "cost_tips", lambda r: CostTip(
+            id=r.allow("id", "title", "summary", "types", "source").text("id"),
+            title=r.text("title"), summary=r.text("summary"),
+            types=r.texts("types", type_ids), source=r.opt_text("source"))),
+        location=str(location),
+    )
+    _check_sources(kb, files)
+    if segment_defaults:
+        from .answers import validate_field
+
+        for key, value in segment_defaults.items():
+            try:
+                validate_field(kb, str(key), value)
+            except InputError as exc:
+                raise defaults.child("segment").fail(str(key), exc.problem) from None
+    return kb
+
+
+def examples_folder(kb: KnowledgeBase) -> Path:
+    """The folder of example answers files shipped with a knowledge base."""
+    return Path(kb.location) / "examples"
+
+
+def example_names(kb: KnowledgeBase) -> list[str]:
+    """Names of the shipped examples (file names without .yaml), sorted."""
+    folder = examples_folder(kb)
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+def example_path(kb: KnowledgeBase, name: str) -> Path:
+    """The answers file of a shipped example; an error lists the known names."""
+    names = example_names(kb)
+    if name not in names:
+        raise KnowledgeError(
+            f"no example called '{name}'{did_you_mean(name, names)}; "
+            f"known examples: {', '.join(names) or 'none'}",
+            path="--example",
+        )
+    return examples_folder(kb) / f"{name}.yaml"

@@ -1,0 +1,216 @@
+"""The recommended mix: roles, costs against the budget, warnings, tactics.
+
+``make_plan(kb, answers)`` is the advisor's whole job as one pure function:
+for each segment it ranks the relationship types (see scoring), picks one
+primary the budget can carry, adds support types and a human fallback where
+they fit and the budget allows, says what the budget cannot meet, and picks
+tactics for every goal.
+"""
+
+from __future__ import annotations
+
+from .figures import listing, money, share
+from .model import (
+    Answers,
+    ChosenTactic,
+    ExistingReview,
+    KnowledgeBase,
+    MixEntry,
+    Plan,
+    RankedType,
+    SegmentPlan,
+    Tactic,
+)
+from .scoring import Context, annual_cost, context, rank
+
+
+def _channel_fit(ranked: RankedType) -> float:
+    return next(r.fit for r in ranked.reasons if r.criterion == "channels")
+
+
+def _name(kb: KnowledgeBase, type_id: str) -> str:
+    return kb.type(type_id).name
+
+
+def _expectation_warnings(
+    kb: KnowledgeBase, ctx: Context, ranking: tuple[RankedType, ...], primary: RankedType
+) -> list[str]:
+    seg = ctx.segment
+    expected = next(r for r in ranking if r.type == seg.expectation)
+    name = _name(kb, expected.type)
+    warnings = []
+    if _channel_fit(expected) == 0.0:
+        formats = listing([kb.channels[c].title.lower() for c in kb.type(expected.type).fit.channels],
+                          "or")
+        warnings.append(
+            f"'{seg.name}' expects {name.lower()}, which needs a format you do not use "
+            f"({formats}); add one of them to offer it."
+        )
+    if not expected.costing.affordable:
+        cur = ctx.currency
+        cost = expected.costing
+        revenue = ctx.customer_value * seg.customers
+        needed_share = (
+            f", {share(cost.annual_cost / revenue)} of the segment's revenue" if revenue > 0 else ""
+        )
+        warnings.append(
+            f"'{seg.name}' expects {name.lower()}, but it would cost {money(cost.annual_cost, cur)} "
+            f"a year ({money(cost.cost_per_customer, cur)} per customer) against a budget of "
+            f"{money(ctx.budget, cur)} ({money(ctx.budget_per_customer, cur)} per customer). "
+            f"It would take a budget of {money(cost.annual_cost, cur)}{needed_share}; "
+            f"within this budget crstrat recommends {_name(kb, primary.type).lower()} instead."
+        )
+    return warnings
+
+
+def _pick_tactics(
+    kb: KnowledgeBase, ctx: Context, mix_types: list[str]
+) -> tuple[ChosenTactic, ...]:
+    """For each goal, the tactics that best fit the mix and the formats available."""
+    per_goal = kb.mix.tactics_per_goal
+    chosen: list[ChosenTactic] = []
+    taken: set[str] = set()
+
+    def fit(tactic: Tactic) -> int:
+        primary_bonus = 2 if mix_types and mix_types[0] in tactic.types else 0
+        return primary_bonus + sum(1 for t in mix_types[1:] if t in tactic.types)
+
+    for goal in ctx.segment.goals:
+        candidates = [
+            t for t in kb.tactics
+            if goal in t.goals and t.id not in taken
+            and (not t.channels or any(c in ctx.channels for c in t.channels))
+        ]
+        # a stable sort keeps the knowledge base's order among equals
+        candidates.sort(key=lambda t: -fit(t))
+        picked = [t for t in candidates if fit(t) > 0][:per_goal] or candidates[:per_goal]
+        for tactic in picked:
+            taken.add(tactic.id)
+            chosen.append(ChosenTactic(tactic, goal))
+    return tuple(chosen)
+
+
+def plan_segment(kb: KnowledgeBase, ctx: Context) -> SegmentPlan:
+    """The recommendation for one segment (see the module docstring)."""
+    seg = ctx.segment
+    cur = ctx.currency
+    rules = kb.mix
+    ranking = rank(kb, ctx)
+    warnings: list[str] = []
+
+    deliverable = [r for r in ranking if _channel_fit(r) > 0] or list(ranking)
+    affordable = [r for r in deliverable if r.costing.affordable]
+    if affordable:
+        primary = affordable[0]
+        if primary is not ranking[0] and ranking[0].type != seg.expectation:
+            best = ranking[0]
+            if not best.costing.affordable:
+                why_primary = (
+                    f"the best fit the budget carries (score {primary.score:.2f}); "
+                    f"{_name(kb, best.type).lower()} scores higher ({best.score:.2f}) "
+                    f"but costs {money(best.costing.annual_cost, cur)} a year"
+                )
+            else:
+                why_primary = f"the best fit in the formats you use (score {primary.score:.2f})"
+        else:
+            why_primary = f"the best fit the budget carries (score {primary.score:.2f})"
+    else:
+        primary = min(deliverable, key=lambda r: (r.costing.annual_cost, -r.score))
+        why_primary = "the cheapest sensible option: no relationship type fits the budget"
+        warnings.append(
+            f"No relationship type fits the budget of {money(ctx.budget, cur)} a year "
+            f"({money(ctx.budget_per_customer, cur)} per customer) for '{seg.name}'. The cheapest, "
+            f"{_name(kb, primary.type).lower()}, costs {money(primary.costing.annual_cost, cur)} "
+            f"({money(primary.costing.cost_per_customer, cur)} per customer); raise the budget "
+            "to at least that, or raise what customers spend."
+        )
+    warnings[:0] = _expectation_warnings(kb, ctx, ranking, primary)
+
+    mix = [MixEntry(primary.type, "primary", primary.costing.annual_cost, why_primary)]
+    remaining = ctx.budget - primary.costing.annual_cost
+    if affordable:
+        for candidate in deliverable:
+            if len(mix) - 1 >= rules.max_support:
+                break
+            if candidate is primary:
+                continue
+            if (
+                candidate.score >= rules.support_min_score
+                and primary.score - candidate.score <= rules.support_max_gap
+                and candidate.costing.annual_cost <= remaining
+            ):
+                mix.append(MixEntry(
+                    candidate.type, "support", candidate.costing.annual_cost,
+                    f"scores {candidate.score:.2f}, close to the primary, and the budget carries it",
+                ))
+                remaining -= candidate.costing.annual_cost
+
+    # Automation alone can fail the customer: a mostly automated or self-service
+    # relationship keeps a person behind it when the budget allows.
+    primary_type = kb.type(primary.type)
+    has_human = any(kb.type(entry.type).human for entry in mix)
+    if not primary_type.human and not has_human:
+        fallback = kb.type(rules.fallback_type)
+        reach = primary_type.fallback_share.get(ctx.complexity, 0.0)
+        fallback_cost = annual_cost(fallback, seg.customers, ctx.complexity, ctx.market,
+                                    contact_share=reach)
+        fallback_ranked = next(r for r in ranking if r.type == fallback.id)
+        if _channel_fit(fallback_ranked) == 0.0:
+            warnings.append(
+                f"'{seg.name}' has no human fallback: {fallback.name.lower()} needs a format you do "
+                "not use (phone, email, chat or in person). Automation alone can fail customers."
+            )
+        elif fallback_cost <= remaining:
+            mix.append(MixEntry(
+                fallback.id, "fallback", fallback_cost,
+                f"a person for the {share(reach)} of customers that "
+                f"{primary_type.name.lower()} alone will not help; costs "
+                f"{money(fallback_cost, cur)} a year",
+            ))
+            remaining -= fallback_cost
+        elif affordable:
+            warnings.append(
+                f"The budget leaves no room for a human fallback behind "
+                f"{primary_type.name.lower()} for '{seg.name}': a person for the {share(reach)} of "
+                f"customers it will not help would cost {money(fallback_cost, cur)} a year, "
+                f"{money(fallback_cost - remaining, cur)} more than is left."
+            )
+
+    total = sum(entry.annual_cost for entry in mix)
+    mix_types = [entry.type for entry in mix]
+    existing = ExistingReview(
+        keep=tuple(t for t in seg.existing if t in mix_types),
+        add=tuple(t for t in mix_types if t not in seg.existing),
+        drop=tuple(t for t in seg.existing if t not in mix_types),
+    )
+    return SegmentPlan(
+        segment=seg,
+        market=ctx.market,
+        complexity=ctx.complexity,
+        channels=ctx.channels,
+        budget_share=ctx.budget_share,
+        horizon=ctx.horizon,
+        customer_value=ctx.customer_value,
+        budget=ctx.budget,
+        budget_per_customer=ctx.budget_per_customer,
+        ranking=ranking,
+        mix=tuple(mix),
+        total_annual_cost=total,
+        tactics=_pick_tactics(kb, ctx, mix_types),
+        warnings=tuple(warnings),
+        existing=existing,
+    )
+
+
+def make_plan(kb: KnowledgeBase, answers: Answers) -> Plan:
+    """crstrat's recommendation for every segment of an answers file."""
+    currency = answers.currency or kb.defaults.currency
+    return Plan(
+        company=answers.company,
+        currency=currency,
+        knowledge_base=kb.name,
+        knowledge_sha256=kb.sha256,
+        segments=tuple(
+            plan_segment(kb, context(kb, segment, currency)) for segment in answers.segments
+        ),
+    )

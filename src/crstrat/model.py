@@ -1,0 +1,403 @@
+"""The domain model: plain frozen dataclasses, no I/O and no terminal.
+
+Knowledge (what crstrat knows), answers (what a business told us) and plans
+(what crstrat recommends) are all immutable values, so the core functions that
+turn one into the other are pure and easy to test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+GOALS = ("acquire", "retain", "expand")
+MARKETS = ("b2c", "b2b")
+COMPLEXITIES = ("low", "medium", "high")
+HORIZONS = ("transactional", "long_term")
+CHANNELS = (
+    "in_person",
+    "phone",
+    "email",
+    "chat",
+    "web",
+    "app",
+    "social_media",
+    "forum",
+    "video",
+)
+ROLES = ("primary", "support", "fallback")
+
+
+def frozen_map(values: Mapping[str, float] | None = None) -> Mapping[str, float]:
+    """A read-only mapping, so frozen dataclasses stay frozen all the way down."""
+    return MappingProxyType(dict(values or {}))
+
+
+# --------------------------------------------------------------------------- knowledge
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document the knowledge base takes facts from."""
+
+    id: str
+    title: str
+    author: str | None = None
+    publisher: str | None = None
+    licence: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Term:
+    """A named value of the domain (a goal, a channel, a complexity level...)."""
+
+    id: str
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A sentence of the knowledge base and the source id it rests on."""
+
+    text: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class IndustryExample:
+    """How another industry uses a relationship type."""
+
+    industry: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TypeFit:
+    """How well a relationship type suits each value of each criterion, 0..1."""
+
+    goals: Mapping[str, float]
+    horizon: Mapping[str, float]
+    complexity: Mapping[str, float]
+    market: Mapping[str, float]
+    channels: tuple[str, ...]
+    scale_min: float
+    scale_max: float
+
+
+@dataclass(frozen=True)
+class CostModel:
+    """A yearly cost model a consultant can read and change.
+
+    cost = fixed_per_year + customers * per_customer_per_year
+         + customers * contacts_per_customer_per_year[complexity] * cost_per_contact
+         + ceil(customers / accounts_per_person[market]) * cost_per_person
+    """
+
+    fixed_per_year: float
+    per_customer_per_year: float
+    contacts_per_customer_per_year: Mapping[str, float]
+    cost_per_contact: float
+    accounts_per_person: Mapping[str, float]
+    cost_per_person: float
+    assumptions: tuple[Sourced, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelationshipType:
+    """One of the relationship types of the Customer Relationships block."""
+
+    id: str
+    name: str
+    summary: str
+    human: bool
+    personal_touch: float
+    fit: TypeFit
+    cost: CostModel
+    similar: Mapping[str, float] = field(default_factory=frozen_map)
+    fallback_share: Mapping[str, float] = field(default_factory=frozen_map)
+    definition: str = ""
+    characteristics: tuple[str, ...] = ()
+    benefits: tuple[str, ...] = ()
+    drawbacks: tuple[str, ...] = ()
+    fits_when: tuple[str, ...] = ()
+    avoid_when: tuple[str, ...] = ()
+    examples: tuple[Sourced, ...] = ()
+    other_industries: tuple[IndustryExample, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Tactic:
+    """Something to do for a goal (a tactic) or a way to run relationships (a strategy)."""
+
+    id: str
+    kind: str
+    title: str
+    summary: str
+    goals: tuple[str, ...]
+    types: tuple[str, ...]
+    channels: tuple[str, ...]
+    first_step: str
+    example: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Element:
+    """A key element of effective customer relations, with a checklist question."""
+
+    id: str
+    title: str
+    summary: str
+    check: str
+    example: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """A known difficulty, the relationship types it comes with, and how to meet it."""
+
+    id: str
+    title: str
+    summary: str
+    mitigation: str
+    types: tuple[str, ...] = ()
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class CostTip:
+    """A way to keep relationship costs down."""
+
+    id: str
+    title: str
+    summary: str
+    types: tuple[str, ...] = ()
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """Values used for optional answers that were not given."""
+
+    currency: str
+    budget_share: float
+    market: str
+    complexity: str
+    channels: tuple[str, ...]
+    segment: Mapping[str, object] = field(default_factory=dict)
+    company: str = ""
+
+
+@dataclass(frozen=True)
+class HorizonRule:
+    """When a segment's relationship is long-term rather than transactional."""
+
+    repeat_purchases_per_year: float
+    retention_min_purchases_per_year: float
+    titles: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ScoringModel:
+    """The weights and curve parameters of the scoring (data, not code)."""
+
+    weights: Mapping[str, float]
+    economics_midpoint: float
+    economics_steepness: float
+    scale_penalty_per_decade: float
+    goal_order_weights: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class MixRules:
+    """How the mix is assembled from the ranking."""
+
+    max_support: int
+    support_min_score: float
+    support_max_gap: float
+    fallback_type: str
+    tactics_per_goal: int
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything crstrat knows, loaded from a knowledge folder."""
+
+    name: str
+    version: int
+    sha256: str
+    description: str
+    sources: Mapping[str, Source]
+    canvas_credit: str
+    defaults: Defaults
+    goals: Mapping[str, Term]
+    channels: Mapping[str, Term]
+    complexity: Mapping[str, Term]
+    markets: Mapping[str, Term]
+    horizon: HorizonRule
+    scoring: ScoringModel
+    mix: MixRules
+    types: tuple[RelationshipType, ...]
+    tactics: tuple[Tactic, ...] = ()
+    elements: tuple[Element, ...] = ()
+    challenges: tuple[Challenge, ...] = ()
+    cost_tips: tuple[CostTip, ...] = ()
+    location: str = ""
+
+    @property
+    def type_ids(self) -> tuple[str, ...]:
+        """Relationship type ids in knowledge-base order."""
+        return tuple(t.id for t in self.types)
+
+    def type(self, type_id: str) -> RelationshipType:
+        """The relationship type with this id (KeyError if unknown)."""
+        for rel_type in self.types:
+            if rel_type.id == type_id:
+                return rel_type
+        raise KeyError(type_id)
+
+
+# --------------------------------------------------------------------------- answers
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One customer segment as the business described it (optional fields may be None)."""
+
+    name: str
+    expectation: str
+    goals: tuple[str, ...]
+    customers: int
+    purchases_per_year: float
+    spend_per_purchase: float
+    budget_share: float | None = None
+    budget_per_customer: float | None = None
+    market: str | None = None
+    complexity: str | None = None
+    channels: tuple[str, ...] | None = None
+    existing: tuple[str, ...] = ()
+    proposal: tuple[str, ...] = ()
+
+    @property
+    def customer_value(self) -> float:
+        """What one customer is worth a year: purchases per year x spend per purchase."""
+        return self.purchases_per_year * self.spend_per_purchase
+
+
+@dataclass(frozen=True)
+class Answers:
+    """A validated answers file (schema 1)."""
+
+    segments: tuple[Segment, ...]
+    company: str | None = None
+    currency: str | None = None
+
+
+# --------------------------------------------------------------------------- plans
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One criterion's part in a score: its weight, the fit, and why, in plain words."""
+
+    criterion: str
+    weight: float
+    fit: float
+    text: str
+
+    @property
+    def contribution(self) -> float:
+        """What this criterion adds to the score: weight x fit."""
+        return self.weight * self.fit
+
+
+@dataclass(frozen=True)
+class Costing:
+    """What a relationship type would cost a segment a year."""
+
+    annual_cost: float
+    cost_per_customer: float
+    affordable: bool
+
+
+@dataclass(frozen=True)
+class RankedType:
+    """A relationship type's score for a segment, its cost and its reasons."""
+
+    type: str
+    score: float
+    costing: Costing
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class MixEntry:
+    """A relationship type in the recommended mix, its role and its yearly cost there."""
+
+    type: str
+    role: str
+    annual_cost: float
+    why: str
+
+
+@dataclass(frozen=True)
+class ChosenTactic:
+    """A tactic or strategy picked for one of the segment's goals."""
+
+    tactic: Tactic
+    goal: str
+
+
+@dataclass(frozen=True)
+class ExistingReview:
+    """What to do with the relationship types already in place."""
+
+    keep: tuple[str, ...] = ()
+    add: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SegmentPlan:
+    """The recommendation for one segment."""
+
+    segment: Segment
+    market: str
+    complexity: str
+    channels: tuple[str, ...]
+    budget_share: float | None
+    horizon: str
+    customer_value: float
+    budget: float
+    budget_per_customer: float
+    ranking: tuple[RankedType, ...]
+    mix: tuple[MixEntry, ...]
+    total_annual_cost: float
+    tactics: tuple[ChosenTactic, ...]
+    warnings: tuple[str, ...]
+    existing: ExistingReview
+
+    @property
+    def primary(self) -> str:
+        """The primary relationship type's id."""
+        return next(entry.type for entry in self.mix if entry.role == "primary")
+
+    def ranked(self, type_id: str) -> RankedType:
+        """This segment's ranking entry for a type."""
+        return next(r for r in self.ranking if r.type == type_id)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """crstrat's recommendation for a whole answers file."""
+
+    company: str | None
+    currency: str
+    knowledge_base: str
+    knowledge_sha256: str
+    segments: tuple[SegmentPlan, ...]

@@ -1,0 +1,46 @@
+"""Writing files atomically: a temporary file beside the target, then a rename.
+
+A run that fails half-way leaves an existing file exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import InputError
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` all at once, or not at all."""
+    target = path.expanduser()
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise InputError("is a folder; give a file name to write to", source=str(path))
+    if not folder.is_dir():
+        raise InputError(f"cannot be written: the folder {folder} does not exist", source=str(path))
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise InputError(f"cannot be written ({exc.strerror or exc})", source=str(path)) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if target.exists():
+            # keep the permissions the file had
+            os.chmod(temp, target.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot be written ({exc.strerror or exc})", source=str(path)) from None
+        raise

@@ -1,0 +1,65 @@
+"""One relationship type explained for the terminal (``crstrat explain TYPE``)."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from ..figures import money
+from ..model import KnowledgeBase, RelationshipType
+
+
+def _bullets(title: str, items: tuple[str, ...]) -> list[RenderableType]:
+    if not items:
+        return []
+    return [Text(title, style="bold"), *(Text(f"  • {item}") for item in items), Text()]
+
+
+def render_type(kb: KnowledgeBase, rel_type: RelationshipType) -> RenderableType:
+    """A type's definition, fit, examples and cost model with its assumptions."""
+    currency = kb.defaults.currency
+    parts: list[RenderableType] = [
+        Text.from_markup(f"[bold]{escape(rel_type.name)}[/] ({rel_type.id})"),
+        Text(rel_type.summary),
+        Text(),
+    ]
+    if rel_type.definition:
+        parts += [Text(rel_type.definition), Text()]
+    parts += _bullets("Characteristics", rel_type.characteristics)
+    parts += _bullets("Benefits", rel_type.benefits)
+    parts += _bullets("Drawbacks", rel_type.drawbacks)
+    parts += _bullets("Fits when", rel_type.fits_when)
+    parts += _bullets("Avoid when", rel_type.avoid_when)
+    parts += _bullets("Examples", tuple(e.text for e in rel_type.examples))
+    parts += _bullets("In other industries",
+                      tuple(f"{e.industry}: {e.text}" for e in rel_type.other_industries))
+
+    cost = rel_type.cost
+    table = Table(title="Cost model (yearly)", title_justify="left", show_header=False)
+    table.add_column("Item")
+    table.add_column("Value", justify="right")
+    table.add_row("Fixed cost", money(cost.fixed_per_year, currency))
+    if cost.per_customer_per_year:
+        table.add_row("Per customer", money(cost.per_customer_per_year, currency))
+    if cost.cost_per_contact:
+        table.add_row("Per contact", money(cost.cost_per_contact, currency))
+        contacts = ", ".join(f"{level} {n:g}" for level, n in
+                             cost.contacts_per_customer_per_year.items())
+        table.add_row("Contacts per customer a year", contacts)
+    if cost.accounts_per_person:
+        table.add_row("Staff cost per person", money(cost.cost_per_person, currency))
+        table.add_row("Customers per person", ", ".join(
+            f"{market} {n:,.0f}" for market, n in cost.accounts_per_person.items()))
+    if rel_type.fallback_share:
+        table.add_row("Customers still needing a person", ", ".join(
+            f"{level} {n:.0%}" for level, n in rel_type.fallback_share.items()))
+    parts.append(table)
+    parts += _bullets("Assumptions", tuple(
+        f"{a.text} [{kb.sources[a.source].title if a.source in kb.sources else a.source}]"
+        for a in cost.assumptions))
+    if rel_type.sources:
+        parts += _bullets("Sources", tuple(
+            kb.sources[s].title if s in kb.sources else s for s in rel_type.sources))
+    return Group(*parts)

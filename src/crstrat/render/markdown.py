@@ -1,0 +1,91 @@
+"""The plan as markdown: a section per segment with the mix, the ranking, tactics, warnings.
+
+User text is escaped so that it is shown literally: markdown punctuation gets a
+backslash, ``<``, ``>`` and ``&`` become entities, ``|`` cannot break a table,
+and line breaks cannot start a new block.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..figures import money, printable, share
+from ..model import KnowledgeBase, Plan, SegmentPlan
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:\"'])")
+
+
+def escape(text: object) -> str:
+    """User text made literal in markdown (inline or in a table cell)."""
+    value = printable(str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
+    value = _SPECIAL.sub(r"\\\1", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def table(header: list[str], rows: list[list[str]], align: str = "") -> list[str]:
+    """A markdown table; ``align`` has one letter per column (l or r)."""
+    marks = ["---:" if (align[i:i + 1] == "r") else "---" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
+    cur = plan.currency
+    s = seg.segment
+    horizon = "long-term" if seg.horizon == "long_term" else "transactional"
+    out = [f"## {escape(s.name)}", ""]
+    out.append(
+        f"{s.customers:,} customers, each worth {money(seg.customer_value, cur)} a year; "
+        f"relationship budget {money(seg.budget, cur)} a year "
+        f"({money(seg.budget_per_customer, cur)} per customer). "
+        f"Horizon: **{horizon}**. Expects: {kb.type(s.expectation).name.lower()}."
+    )
+    out += ["", "### Recommended mix", ""]
+    out += table(
+        ["Role", "Relationship type", "Yearly cost", "Why"],
+        [[e.role, kb.type(e.type).name, money(e.annual_cost, cur), e.why] for e in seg.mix],
+        "llrl",
+    )
+    used = seg.total_annual_cost / seg.budget if seg.budget > 0 else 0.0
+    out += ["", f"Total: {money(seg.total_annual_cost, cur)} a year, {share(used)} of the budget.",
+            ""]
+    out += ["### Every type, best first", ""]
+    rows = []
+    for ranked in seg.ranking:
+        top = sorted(ranked.reasons, key=lambda r: -r.contribution)[:2]
+        rows.append([
+            kb.type(ranked.type).name,
+            f"{ranked.score:.2f}",
+            money(ranked.costing.annual_cost, cur),
+            money(ranked.costing.cost_per_customer, cur),
+            "yes" if ranked.costing.affordable else "no",
+            "; ".join(r.text for r in top),
+        ])
+    out += table(["Relationship type", "Score", "Yearly cost", "Per customer", "Fits budget",
+                  "Strongest reasons"], rows, "lrrrll")
+    if seg.tactics:
+        out += ["", "### Tactics", ""]
+        out += [f"- **{c.tactic.title}** ({c.goal}): {c.tactic.first_step}" for c in seg.tactics]
+    if s.existing:
+        def names(ids: tuple[str, ...]) -> str:
+            return ", ".join(kb.type(t).name for t in ids) or "none"
+
+        out += ["", "### What you already have", "",
+                f"Keep: {names(seg.existing.keep)}. Add: {names(seg.existing.add)}. "
+                f"Drop: {names(seg.existing.drop)}."]
+    if seg.warnings:
+        out += ["", "### Warnings", ""]
+        out += [f"- {escape(w)}" for w in seg.warnings]
+    out.append("")
+    return out
+
+
+def render(plan: Plan, kb: KnowledgeBase) -> str:
+    """The plan as a markdown document."""
+    company = escape(plan.company) if plan.company else "your company"
+    lines = [f"# Customer relationships plan for {company}", ""]
+    for seg in plan.segments:
+        lines += _segment(plan, seg, kb)
+    lines.append(f"_Knowledge base: {escape(plan.knowledge_base)} ({plan.knowledge_sha256[:12]})._")
+    return "\n".join(lines) + "\n"

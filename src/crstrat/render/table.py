@@ -1,0 +1,124 @@
+"""The plan as rich tables: the mix, the ranking with scores and costs, tactics, warnings.
+
+User text (company and segment names) is escaped for rich markup and its
+control characters are made visible, so it is always shown literally.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+from rich.console import Console, Group, RenderableType
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..figures import money, printable, share
+from ..model import KnowledgeBase, Plan, SegmentPlan
+
+ROLE_STYLE = {"primary": "bold green", "support": "cyan", "fallback": "yellow"}
+
+
+def user_text(value: object) -> str:
+    """User text ready for rich markup: escaped, control characters made visible."""
+    return escape(printable(value))
+
+
+def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> RenderableType:
+    cur = plan.currency
+    s = seg.segment
+    horizon = "long-term" if seg.horizon == "long_term" else "transactional"
+    facts = Text.from_markup(
+        f"{s.customers:,} customers worth [bold]{money(seg.customer_value, cur)}[/] a year each; "
+        f"relationship budget [bold]{money(seg.budget, cur)}[/] a year "
+        f"({money(seg.budget_per_customer, cur)} per customer). Horizon: [bold]{horizon}[/]. "
+        f"Expects: {kb.type(s.expectation).name.lower()}."
+    )
+
+    mix = Table(title="Recommended mix", title_justify="left", expand=False, show_lines=False)
+    mix.add_column("Role")
+    mix.add_column("Relationship type")
+    mix.add_column("Yearly cost", justify="right")
+    mix.add_column("Why")
+    for entry in seg.mix:
+        mix.add_row(
+            Text(entry.role, style=ROLE_STYLE.get(entry.role, "")),
+            kb.type(entry.type).name,
+            money(entry.annual_cost, cur),
+            entry.why,
+        )
+    used = seg.total_annual_cost / seg.budget if seg.budget > 0 else 0.0
+    mix.caption = (
+        f"Total {money(seg.total_annual_cost, cur)} of {money(seg.budget, cur)} "
+        f"({share(used)} of the budget)"
+    )
+    mix.caption_justify = "left"
+
+    ranking = Table(title="Every type, best first", title_justify="left")
+    ranking.add_column("#", justify="right")
+    ranking.add_column("Relationship type")
+    ranking.add_column("Score", justify="right")
+    ranking.add_column("Yearly cost", justify="right")
+    ranking.add_column("Per customer", justify="right")
+    ranking.add_column("Fits budget")
+    ranking.add_column("Strongest reasons")
+    for position, ranked in enumerate(seg.ranking, start=1):
+        top = sorted(ranked.reasons, key=lambda r: -r.contribution)[:2]
+        weakest = min(ranked.reasons, key=lambda r: r.fit)
+        why = "; ".join(r.text for r in top)
+        if weakest.fit < 0.4:
+            why += f"; but it {weakest.text}"
+        ranking.add_row(
+            str(position),
+            kb.type(ranked.type).name,
+            f"{ranked.score:.2f}",
+            money(ranked.costing.annual_cost, cur),
+            money(ranked.costing.cost_per_customer, cur),
+            Text("yes", style="green") if ranked.costing.affordable else Text("no", style="red"),
+            why,
+        )
+
+    parts: list[RenderableType] = [facts, Text(), mix, Text(), ranking]
+    if seg.tactics:
+        tactics = Table(title="Tactics", title_justify="left")
+        tactics.add_column("Goal")
+        tactics.add_column("Tactic")
+        tactics.add_column("First step")
+        for chosen in seg.tactics:
+            tactics.add_row(chosen.goal, chosen.tactic.title, chosen.tactic.first_step)
+        parts += [Text(), tactics]
+    review = seg.existing
+    if s.existing:
+        names = lambda ids: ", ".join(kb.type(t).name for t in ids) or "none"  # noqa: E731
+        parts += [Text(), Text.from_markup(
+            f"Already in place: keep [bold]{names(review.keep)}[/], add [bold]{names(review.add)}"
+            f"[/], drop [bold]{names(review.drop)}[/]."
+        )]
+    for warning in seg.warnings:
+        parts += [Text(), Text.from_markup(f"[bold red]Warning:[/] {user_text(warning)}")]
+    return Panel(Group(*parts), title=f"[bold]{user_text(s.name)}[/]", title_align="left")
+
+
+def renderables(plan: Plan, kb: KnowledgeBase) -> Iterator[RenderableType]:
+    """The plan as rich renderables, a panel per segment."""
+    company = plan.company or "Your company"
+    yield Text.from_markup(f"[bold]Customer relationships plan for {user_text(company)}[/]")
+    for seg in plan.segments:
+        yield _segment(plan, seg, kb)
+
+
+def print_plan(console: Console, plan: Plan, kb: KnowledgeBase) -> None:
+    """Print the plan on a console (colour as the console decides)."""
+    for part in renderables(plan, kb):
+        console.print(part)
+
+
+def render(plan: Plan, kb: KnowledgeBase, width: int = 120) -> str:
+    """The plan as plain text tables (no colour), e.g. for a file."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False,
+                      highlight=False)
+    print_plan(console, plan, kb)
+    return buffer.getvalue()

@@ -1,0 +1,54 @@
+"""Shared fixtures: the built-in knowledge base, a temp-dir chdir, a CLI runner."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crstrat.__main__ import main
+from crstrat.knowledge import load_knowledge
+from crstrat.model import KnowledgeBase
+
+TESTS = Path(__file__).parent
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return load_knowledge()
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run the test inside a fresh temporary folder."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """Call crstrat in-process: ``cli("plan", "--answers", f)`` -> Result."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+
+    def run(*args: str | os.PathLike[str], stdin: str = "") -> Result:
+        out, err = io.StringIO(), io.StringIO()
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main([str(a) for a in args])
+        return Result(code, out.getvalue(), err.getvalue())
+
+    yield run
