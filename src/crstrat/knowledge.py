@@ -381,7 +381,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             or not all(yamlfile.is_finite_number(w) and w >= 0 for w in order)):
         raise scoring.fail("goal_order_weights", "must be a list of numbers 0 or more")
     mix = meta.child("mix").allow("max_support", "support_min_score", "support_max_gap",
-                                  "fallback_type", "tactics_per_goal")
+                                  "support_min_fit", "fallback_type", "tactics_per_goal")
     fallback_type = mix.text("fallback_type")
     if fallback_type not in type_ids:
         raise mix.fail("fallback_type", f"'{fallback_type}' is not a relationship type of this "
@@ -430,6 +430,9 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             max_support=int(mix.number("max_support", 0, 10)),
             support_min_score=mix.number("support_min_score", 0.0, 1.0),
             support_max_gap=mix.number("support_max_gap", 0.0, 1.0),
+            support_min_fit=mix.fits("support_min_fit", tuple(
+                c for c in CRITERIA if c in mix.child("support_min_fit", False).data),
+                required=False),
             fallback_type=fallback_type,
             tactics_per_goal=int(mix.number("tactics_per_goal", 1, 20)),
         ),

@@ -128,34 +128,45 @@ def plan_segment(kb: KnowledgeBase, ctx: Context) -> SegmentPlan:
 
     mix = [MixEntry(primary.type, "primary", primary.costing.annual_cost, why_primary)]
     remaining = ctx.budget - primary.costing.annual_cost
+
+    # Automation alone can fail the customer: a mostly automated or self-service
+    # relationship keeps a person behind it when the budget allows, so that
+    # person's cost is set aside before any support type is considered.
+    primary_type = kb.type(primary.type)
+    fallback = kb.type(rules.fallback_type)
+    reach = primary_type.fallback_share.get(ctx.complexity, 0.0)
+    fallback_cost = annual_cost(fallback, seg.customers, ctx.complexity, ctx.market,
+                                contact_share=reach)
+    fallback_usable = _channel_fit(next(r for r in ranking if r.type == fallback.id)) > 0.0
+    needs_fallback = not primary_type.human
+    reserve = fallback_cost if needs_fallback and fallback_usable and fallback_cost <= remaining else 0.0
+
     if affordable:
         for candidate in deliverable:
             if len(mix) - 1 >= rules.max_support:
                 break
             if candidate is primary:
                 continue
+            human = kb.type(candidate.type).human
+            # a person in a support role makes the reserved fallback unnecessary
+            available = remaining - (0.0 if human else reserve)
             if (
                 candidate.score >= rules.support_min_score
                 and primary.score - candidate.score <= rules.support_max_gap
-                and candidate.costing.annual_cost <= remaining
+                and candidate.costing.annual_cost <= available
+                and all(reason.fit >= rules.support_min_fit.get(reason.criterion, 0.0)
+                        for reason in candidate.reasons)
             ):
                 mix.append(MixEntry(
                     candidate.type, "support", candidate.costing.annual_cost,
                     f"scores {candidate.score:.2f}, close to the primary, and the budget carries it",
                 ))
                 remaining -= candidate.costing.annual_cost
+                if human:
+                    needs_fallback, reserve = False, 0.0
 
-    # Automation alone can fail the customer: a mostly automated or self-service
-    # relationship keeps a person behind it when the budget allows.
-    primary_type = kb.type(primary.type)
-    has_human = any(kb.type(entry.type).human for entry in mix)
-    if not primary_type.human and not has_human:
-        fallback = kb.type(rules.fallback_type)
-        reach = primary_type.fallback_share.get(ctx.complexity, 0.0)
-        fallback_cost = annual_cost(fallback, seg.customers, ctx.complexity, ctx.market,
-                                    contact_share=reach)
-        fallback_ranked = next(r for r in ranking if r.type == fallback.id)
-        if _channel_fit(fallback_ranked) == 0.0:
+    if needs_fallback and affordable:
+        if not fallback_usable:
             warnings.append(
                 f"'{seg.name}' has no human fallback: {fallback.name.lower()} needs a format you do "
                 "not use (phone, email, chat or in person). Automation alone can fail customers."
@@ -167,8 +178,7 @@ def plan_segment(kb: KnowledgeBase, ctx: Context) -> SegmentPlan:
                 f"{primary_type.name.lower()} alone will not help; costs "
                 f"{money(fallback_cost, cur)} a year",
             ))
-            remaining -= fallback_cost
-        elif affordable:
+        else:
             warnings.append(
                 f"The budget leaves no room for a human fallback behind "
                 f"{primary_type.name.lower()} for '{seg.name}': a person for the {share(reach)} of "

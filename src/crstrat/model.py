@@ -220,6 +220,7 @@ class MixRules:
     max_support: int
     support_min_score: float
     support_max_gap: float
+    support_min_fit: Mapping[str, float]
     fallback_type: str
     tactics_per_goal: int
 
