@@ -155,7 +155,9 @@ def _choices(
 
 
 def _customers(value: object) -> int:
-    number = _number(value, low=1, high=MAX_CUSTOMERS, what="a whole number of customers, 1 or more")
+    number = _number(
+        value, low=1, high=MAX_CUSTOMERS, what="a whole number of customers, 1 or more"
+    )
     if number != int(number):
         raise FieldError(f"must be a whole number of customers, got {value!r}")
     return int(number)
@@ -257,7 +259,9 @@ def _segment(kb: KnowledgeBase, raw: object, index: int, names: set[str]) -> Seg
             raise _Located(str(exc), (*where, key)) from None
     folded = clean["name"].casefold()
     if folded in names:
-        raise _Located(f"'{clean['name']}' names two segments; names must be unique", (*where, "name"))
+        raise _Located(
+            f"'{clean['name']}' names two segments; names must be unique", (*where, "name")
+        )
     names.add(folded)
     return Segment(
         name=clean["name"],
@@ -448,9 +452,7 @@ def missing_keys(data: object) -> list[KeyPath]:
     for index, segment in enumerate(segments):
         present = segment if isinstance(segment, dict) else {}
         missing.extend(
-            ("segments", index, key)
-            for key in REQUIRED_SEGMENT_KEYS
-            if present.get(key) is None
+            ("segments", index, key) for key in REQUIRED_SEGMENT_KEYS if present.get(key) is None
         )
     return missing
 

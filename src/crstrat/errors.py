@@ -52,9 +52,7 @@ class InputError(CrstratError):
         key = f"{self.path}: " if self.path else ""
         return f"{where}{key}{self.problem}"
 
-    def located(
-        self, *, source: str | None = None, line: int | None = None
-    ) -> InputError:
+    def located(self, *, source: str | None = None, line: int | None = None) -> InputError:
         """The same error with the file and line filled in where still unknown."""
         return InputError(
             self.problem,

@@ -43,11 +43,25 @@ from .model import (
     frozen_map,
 )
 
-KB_FILES = ("meta.yaml", "types.yaml", "tactics.yaml", "elements.yaml", "challenges.yaml",
-            "cost_tips.yaml")
+KB_FILES = (
+    "meta.yaml",
+    "types.yaml",
+    "tactics.yaml",
+    "elements.yaml",
+    "challenges.yaml",
+    "cost_tips.yaml",
+)
 REQUIRED_FILES = ("meta.yaml", "types.yaml")
-CRITERIA = ("expectation", "goals", "horizon", "channels", "complexity", "market", "economics",
-            "scale")
+CRITERIA = (
+    "expectation",
+    "goals",
+    "horizon",
+    "channels",
+    "complexity",
+    "market",
+    "economics",
+    "scale",
+)
 BUILT_IN = "built-in"
 
 T = TypeVar("T")
@@ -100,8 +114,7 @@ class _Reader:
     def _get(self, key: str, required: bool) -> Any:
         if key not in self.data or self.data[key] is None:
             if required:
-                raise self.file.fail((*self.path, key) if self.path else (key,),
-                                     "is required")
+                raise self.file.fail((*self.path, key) if self.path else (key,), "is required")
             return None
         return self.data[key]
 
@@ -120,8 +133,14 @@ class _Reader:
         value = self._get(key, False)
         return None if value is None else self.text(key)
 
-    def number(self, key: str, low: float = 0.0, high: float = math.inf,
-               required: bool = True, default: float = 0.0) -> float:
+    def number(
+        self,
+        key: str,
+        low: float = 0.0,
+        high: float = math.inf,
+        required: bool = True,
+        default: float = 0.0,
+    ) -> float:
         value = self._get(key, required)
         if value is None:
             return default
@@ -204,18 +223,40 @@ def _unique(file: _File, key: str, readers: list[_Reader], read: Callable[[_Read
 
 
 def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipType:
-    r.allow("id", "name", "summary", "definition", "human", "personal_touch", "similar",
-            "fallback_share", "fit", "cost", "characteristics", "benefits", "drawbacks",
-            "fits_when", "avoid_when", "examples", "other_industries", "sources")
+    r.allow(
+        "id",
+        "name",
+        "summary",
+        "definition",
+        "human",
+        "personal_touch",
+        "similar",
+        "fallback_share",
+        "fit",
+        "cost",
+        "characteristics",
+        "benefits",
+        "drawbacks",
+        "fits_when",
+        "avoid_when",
+        "examples",
+        "other_industries",
+        "sources",
+    )
     fit = r.child("fit").allow("goals", "horizon", "complexity", "market", "channels", "scale")
     scale = fit.child("scale").allow("ideal_min", "ideal_max")
     scale_min = scale.number("ideal_min", 0.0)
     scale_max = scale.number("ideal_max", 1.0)
     if scale_max < scale_min:
         raise scale.fail("ideal_max", "must not be below ideal_min")
-    cost = r.child("cost").allow("fixed_per_year", "per_customer_per_year",
-                                 "contacts_per_customer_per_year", "cost_per_contact", "staff",
-                                 "assumptions")
+    cost = r.child("cost").allow(
+        "fixed_per_year",
+        "per_customer_per_year",
+        "contacts_per_customer_per_year",
+        "cost_per_contact",
+        "staff",
+        "assumptions",
+    )
     contacts = cost.child("contacts_per_customer_per_year", required=False).allow(*COMPLEXITIES)
     staff = cost.child("staff", required=False).allow("accounts_per_person", "cost_per_person")
     accounts: Mapping[str, float] = frozen_map()
@@ -225,8 +266,11 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
     similar = r.child("similar", required=False)
     for other in similar.data:
         if other not in type_ids:
-            raise similar.fail(str(other), f"'{other}' is not a relationship type of this base"
-                               f"{did_you_mean(str(other), type_ids)}")
+            raise similar.fail(
+                str(other),
+                f"'{other}' is not a relationship type of this base"
+                f"{did_you_mean(str(other), type_ids)}",
+            )
     return RelationshipType(
         id=r.text("id"),
         name=r.text("name"),
@@ -271,8 +315,18 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
 
 
 def _tactic(r: _Reader, type_ids: tuple[str, ...]) -> Tactic:
-    r.allow("id", "kind", "title", "summary", "goals", "types", "channels", "first_step",
-            "example", "source")
+    r.allow(
+        "id",
+        "kind",
+        "title",
+        "summary",
+        "goals",
+        "types",
+        "channels",
+        "first_step",
+        "example",
+        "source",
+    )
     kind = r.text("kind")
     if kind not in ("tactic", "strategy"):
         raise r.fail("kind", f"'{kind}' is not allowed; allowed: tactic, strategy")
@@ -280,9 +334,15 @@ def _tactic(r: _Reader, type_ids: tuple[str, ...]) -> Tactic:
     if not goals:
         raise r.fail("goals", "must name at least one of acquire, retain, expand")
     return Tactic(
-        id=r.text("id"), kind=kind, title=r.text("title"), summary=r.text("summary"),
-        goals=goals, types=r.texts("types", type_ids), channels=r.texts("channels", CHANNELS),
-        first_step=r.text("first_step"), example=r.opt_text("example"),
+        id=r.text("id"),
+        kind=kind,
+        title=r.text("title"),
+        summary=r.text("summary"),
+        goals=goals,
+        types=r.texts("types", type_ids),
+        channels=r.texts("channels", CHANNELS),
+        first_step=r.text("first_step"),
+        example=r.opt_text("example"),
         source=r.opt_text("source"),
     )
 
@@ -294,8 +354,10 @@ def _check_sources(kb: KnowledgeBase, files: dict[str, _File]) -> None:
     def check(file_name: str, key_path: tuple[str | int, ...], source: str | None) -> None:
         if source is not None and source not in kb.sources:
             raise files[file_name].fail(
-                key_path, f"source '{source}' is not declared in meta.yaml sources"
-                f"{did_you_mean(source, known)}")
+                key_path,
+                f"source '{source}' is not declared in meta.yaml sources"
+                f"{did_you_mean(source, known)}",
+            )
 
     for i, t in enumerate(kb.types):
         for j, s in enumerate(t.sources):
@@ -304,10 +366,13 @@ def _check_sources(kb: KnowledgeBase, files: dict[str, _File]) -> None:
             check("types.yaml", ("types", i, "examples", j, "source"), ex.source)
         for j, a in enumerate(t.cost.assumptions):
             check("types.yaml", ("types", i, "cost", "assumptions", j, "source"), a.source)
-    for name, key, entries in (("tactics.yaml", "tactics", kb.tactics),
-                               ("elements.yaml", "elements", kb.elements),
-                               ("challenges.yaml", "challenges", kb.challenges),
-                               ("cost_tips.yaml", "cost_tips", kb.cost_tips)):
+    groups: tuple[tuple[str, str, tuple[Tactic | Element | Challenge | CostTip, ...]], ...] = (
+        ("tactics.yaml", "tactics", kb.tactics),
+        ("elements.yaml", "elements", kb.elements),
+        ("challenges.yaml", "challenges", kb.challenges),
+        ("cost_tips.yaml", "cost_tips", kb.cost_tips),
+    )
+    for name, key, entries in groups:
         for i, entry in enumerate(entries):
             check(name, (key, i, "source"), entry.source)
 
@@ -337,14 +402,30 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             files[name] = _File(location, name)
 
     meta = _Reader(files["meta.yaml"], files["meta.yaml"].data, ())
-    meta.allow("name", "version", "description", "sources", "canvas_credit", "defaults", "goals",
-               "channels", "complexity", "markets", "horizon", "scoring", "mix")
+    meta.allow(
+        "name",
+        "version",
+        "description",
+        "sources",
+        "canvas_credit",
+        "defaults",
+        "goals",
+        "channels",
+        "complexity",
+        "markets",
+        "horizon",
+        "scoring",
+        "mix",
+    )
     sources = {}
     for s in _unique(files["meta.yaml"], "sources", meta.items("sources"), lambda r: r):
         s.allow("id", "title", "author", "publisher", "licence", "kind", "note", "year", "url")
         sources[s.text("id")] = Source(
-            id=s.text("id"), title=s.text("title"), author=s.opt_text("author"),
-            publisher=s.opt_text("publisher"), licence=s.opt_text("licence"),
+            id=s.text("id"),
+            title=s.text("title"),
+            author=s.opt_text("author"),
+            publisher=s.opt_text("publisher"),
+            licence=s.opt_text("licence"),
             note=s.opt_text("note"),
         )
 
@@ -354,11 +435,13 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
     if not type_readers:
         raise types_file.fail(("types",), "must list at least one relationship type")
     type_ids = tuple(r.text("id") for r in type_readers)
-    types = tuple(_unique(types_file, "types", type_readers,
-                          lambda r: _relationship_type(r, type_ids)))
+    types = tuple(
+        _unique(types_file, "types", type_readers, lambda r: _relationship_type(r, type_ids))
+    )
 
-    defaults = meta.child("defaults").allow("currency", "budget_share", "market", "complexity",
-                                            "channels", "segment", "company")
+    defaults = meta.child("defaults").allow(
+        "currency", "budget_share", "market", "complexity", "channels", "segment", "company"
+    )
     segment_defaults = defaults.child("segment", required=False).data
     default_market = defaults.text("market")
     default_complexity = defaults.text("complexity")
@@ -367,25 +450,39 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
     if default_complexity not in COMPLEXITIES:
         raise defaults.fail("complexity", f"must be one of {', '.join(COMPLEXITIES)}")
 
-    horizon = meta.child("horizon").allow("repeat_purchases_per_year",
-                                          "retention_min_purchases_per_year", "titles")
-    scoring = meta.child("scoring").allow("weights", "economics", "scale_penalty_per_decade",
-                                          "goal_order_weights")
+    horizon = meta.child("horizon").allow(
+        "repeat_purchases_per_year", "retention_min_purchases_per_year", "titles"
+    )
+    scoring = meta.child("scoring").allow(
+        "weights", "economics", "scale_penalty_per_decade", "goal_order_weights"
+    )
     weights_reader = scoring.child("weights").allow(*CRITERIA)
     weights = {c: weights_reader.number(c, 0.0, 1.0) for c in CRITERIA}
     if abs(sum(weights.values()) - 1.0) > 1e-6:
         raise scoring.fail("weights", f"must add up to 1, they add up to {sum(weights.values()):g}")
     economics = scoring.child("economics").allow("midpoint", "steepness")
     order = scoring.data.get("goal_order_weights")
-    if (not isinstance(order, list) or not order
-            or not all(yamlfile.is_finite_number(w) and w >= 0 for w in order)):
+    if (
+        not isinstance(order, list)
+        or not order
+        or not all(yamlfile.is_finite_number(w) and w >= 0 for w in order)
+    ):
         raise scoring.fail("goal_order_weights", "must be a list of numbers 0 or more")
-    mix = meta.child("mix").allow("max_support", "support_min_score", "support_max_gap",
-                                  "support_min_fit", "fallback_type", "tactics_per_goal")
+    mix = meta.child("mix").allow(
+        "max_support",
+        "support_min_score",
+        "support_max_gap",
+        "support_min_fit",
+        "fallback_type",
+        "tactics_per_goal",
+    )
     fallback_type = mix.text("fallback_type")
     if fallback_type not in type_ids:
-        raise mix.fail("fallback_type", f"'{fallback_type}' is not a relationship type of this "
-                       f"base{did_you_mean(fallback_type, type_ids)}")
+        raise mix.fail(
+            "fallback_type",
+            f"'{fallback_type}' is not a relationship type of this "
+            f"base{did_you_mean(fallback_type, type_ids)}",
+        )
     titles = horizon.child("titles").allow(*HORIZONS)
 
     def entries(name: str, key: str, read: Callable[[_Reader], T]) -> tuple[T, ...]:
@@ -417,7 +514,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         horizon=HorizonRule(
             repeat_purchases_per_year=horizon.number("repeat_purchases_per_year"),
             retention_min_purchases_per_year=horizon.number("retention_min_purchases_per_year"),
-            titles=frozen_map({h: titles.text(h) for h in HORIZONS}),  # type: ignore[dict-item]
+            titles=MappingProxyType({h: titles.text(h) for h in HORIZONS}),
         ),
         scoring=ScoringModel(
             weights=frozen_map(weights),
@@ -430,26 +527,51 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             max_support=int(mix.number("max_support", 0, 10)),
             support_min_score=mix.number("support_min_score", 0.0, 1.0),
             support_max_gap=mix.number("support_max_gap", 0.0, 1.0),
-            support_min_fit=mix.fits("support_min_fit", tuple(
-                c for c in CRITERIA if c in mix.child("support_min_fit", False).data),
-                required=False),
+            support_min_fit=mix.fits(
+                "support_min_fit",
+                tuple(c for c in CRITERIA if c in mix.child("support_min_fit", False).data),
+                required=False,
+            ),
             fallback_type=fallback_type,
             tactics_per_goal=int(mix.number("tactics_per_goal", 1, 20)),
         ),
         types=types,
         tactics=entries("tactics.yaml", "tactics", lambda r: _tactic(r, type_ids)),
-        elements=entries("elements.yaml", "elements", lambda r: Element(
-            id=r.allow("id", "title", "summary", "check", "example", "source").text("id"),
-            title=r.text("title"), summary=r.text("summary"), check=r.text("check"),
-            example=r.opt_text("example"), source=r.opt_text("source"))),
-        challenges=entries("challenges.yaml", "challenges", lambda r: Challenge(
-            id=r.allow("id", "title", "summary", "mitigation", "types", "source").text("id"),
-            title=r.text("title"), summary=r.text("summary"), mitigation=r.text("mitigation"),
-            types=r.texts("types", type_ids), source=r.opt_text("source"))),
-        cost_tips=entries("cost_tips.yaml", "cost_tips", lambda r: CostTip(
-            id=r.allow("id", "title", "summary", "types", "source").text("id"),
-            title=r.text("title"), summary=r.text("summary"),
-            types=r.texts("types", type_ids), source=r.opt_text("source"))),
+        elements=entries(
+            "elements.yaml",
+            "elements",
+            lambda r: Element(
+                id=r.allow("id", "title", "summary", "check", "example", "source").text("id"),
+                title=r.text("title"),
+                summary=r.text("summary"),
+                check=r.text("check"),
+                example=r.opt_text("example"),
+                source=r.opt_text("source"),
+            ),
+        ),
+        challenges=entries(
+            "challenges.yaml",
+            "challenges",
+            lambda r: Challenge(
+                id=r.allow("id", "title", "summary", "mitigation", "types", "source").text("id"),
+                title=r.text("title"),
+                summary=r.text("summary"),
+                mitigation=r.text("mitigation"),
+                types=r.texts("types", type_ids),
+                source=r.opt_text("source"),
+            ),
+        ),
+        cost_tips=entries(
+            "cost_tips.yaml",
+            "cost_tips",
+            lambda r: CostTip(
+                id=r.allow("id", "title", "summary", "types", "source").text("id"),
+                title=r.text("title"),
+                summary=r.text("summary"),
+                types=r.texts("types", type_ids),
+                source=r.opt_text("source"),
+            ),
+        ),
         location=str(location),
     )
     _check_sources(kb, files)

@@ -40,8 +40,9 @@ def _expectation_warnings(
     name = _name(kb, expected.type)
     warnings = []
     if _channel_fit(expected) == 0.0:
-        formats = listing([kb.channels[c].title.lower() for c in kb.type(expected.type).fit.channels],
-                          "or")
+        formats = listing(
+            [kb.channels[c].title.lower() for c in kb.type(expected.type).fit.channels], "or"
+        )
         warnings.append(
             f"'{seg.name}' expects {name.lower()}, which needs a format you do not use "
             f"({formats}); add one of them to offer it."
@@ -77,8 +78,10 @@ def _pick_tactics(
 
     for goal in ctx.segment.goals:
         candidates = [
-            t for t in kb.tactics
-            if goal in t.goals and t.id not in taken
+            t
+            for t in kb.tactics
+            if goal in t.goals
+            and t.id not in taken
             and (not t.channels or any(c in ctx.channels for c in t.channels))
         ]
         # a stable sort keeps the knowledge base's order among equals
@@ -135,11 +138,14 @@ def plan_segment(kb: KnowledgeBase, ctx: Context) -> SegmentPlan:
     primary_type = kb.type(primary.type)
     fallback = kb.type(rules.fallback_type)
     reach = primary_type.fallback_share.get(ctx.complexity, 0.0)
-    fallback_cost = annual_cost(fallback, seg.customers, ctx.complexity, ctx.market,
-                                contact_share=reach)
+    fallback_cost = annual_cost(
+        fallback, seg.customers, ctx.complexity, ctx.market, contact_share=reach
+    )
     fallback_usable = _channel_fit(next(r for r in ranking if r.type == fallback.id)) > 0.0
     needs_fallback = not primary_type.human
-    reserve = fallback_cost if needs_fallback and fallback_usable and fallback_cost <= remaining else 0.0
+    reserve = (
+        fallback_cost if needs_fallback and fallback_usable and fallback_cost <= remaining else 0.0
+    )
 
     if affordable:
         for candidate in deliverable:
@@ -154,13 +160,19 @@ def plan_segment(kb: KnowledgeBase, ctx: Context) -> SegmentPlan:
                 candidate.score >= rules.support_min_score
                 and primary.score - candidate.score <= rules.support_max_gap
                 and candidate.costing.annual_cost <= available
-                and all(reason.fit >= rules.support_min_fit.get(reason.criterion, 0.0)
-                        for reason in candidate.reasons)
+                and all(
+                    reason.fit >= rules.support_min_fit.get(reason.criterion, 0.0)
+                    for reason in candidate.reasons
+                )
             ):
-                mix.append(MixEntry(
-                    candidate.type, "support", candidate.costing.annual_cost,
-                    f"scores {candidate.score:.2f}, close to the primary, and the budget carries it",
-                ))
+                mix.append(
+                    MixEntry(
+                        candidate.type,
+                        "support",
+                        candidate.costing.annual_cost,
+                        f"scores {candidate.score:.2f}, close to the primary, and the budget carries it",
+                    )
+                )
                 remaining -= candidate.costing.annual_cost
                 if human:
                     needs_fallback, reserve = False, 0.0
@@ -172,12 +184,16 @@ def plan_segment(kb: KnowledgeBase, ctx: Context) -> SegmentPlan:
                 "not use (phone, email, chat or in person). Automation alone can fail customers."
             )
         elif fallback_cost <= remaining:
-            mix.append(MixEntry(
-                fallback.id, "fallback", fallback_cost,
-                f"a person for the {share(reach)} of customers that "
-                f"{primary_type.name.lower()} alone will not help; costs "
-                f"{money(fallback_cost, cur)} a year",
-            ))
+            mix.append(
+                MixEntry(
+                    fallback.id,
+                    "fallback",
+                    fallback_cost,
+                    f"a person for the {share(reach)} of customers that "
+                    f"{primary_type.name.lower()} alone will not help; costs "
+                    f"{money(fallback_cost, cur)} a year",
+                )
+            )
         else:
             warnings.append(
                 f"The budget leaves no room for a human fallback behind "

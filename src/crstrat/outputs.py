@@ -42,5 +42,7 @@ def write_atomic(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         if isinstance(exc, OSError):
-            raise InputError(f"cannot be written ({exc.strerror or exc})", source=str(path)) from None
+            raise InputError(
+                f"cannot be written ({exc.strerror or exc})", source=str(path)
+            ) from None
         raise

@@ -128,7 +128,6 @@ def _reasons(
     seg = ctx.segment
     weights = kb.scoring.weights
     fit = rel_type.fit
-    name = rel_type.name
     reasons: list[Reason] = []
 
     # expectation: the expected type itself, or how close this one is to it
@@ -190,8 +189,11 @@ def _reasons(
     # market
     f = fit.market[ctx.market]
     market = kb.markets[ctx.market].title
-    text = [f"rarely fits {market} customers", f"fits {market} customers in part",
-            f"fits {market} customers"][_level(f)]
+    text = [
+        f"rarely fits {market} customers",
+        f"fits {market} customers in part",
+        f"fits {market} customers",
+    ][_level(f)]
     reasons.append(Reason("market", weights["market"], f, text))
 
     # economics: what it costs against what a customer is worth

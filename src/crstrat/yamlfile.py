@@ -64,7 +64,7 @@ def parse(text: str, *, source: str) -> Any:
     import yaml
 
     try:
-        return yaml.load(text, Loader=_loader())  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "is not valid YAML"
@@ -75,9 +75,7 @@ def parse(text: str, *, source: str) -> Any:
             )
         else:
             problem = f"is not valid YAML: {problem}"
-        raise InputError(
-            problem, source=source, line=mark.line + 1 if mark else None
-        ) from None
+        raise InputError(problem, source=source, line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise InputError(f"is not valid YAML: {exc}", source=source) from None
     except RecursionError:
@@ -100,7 +98,7 @@ def line_of(text: str, key_path: KeyPath) -> int | None:
     import yaml
 
     try:
-        node = yaml.compose(text, Loader=_loader())  # noqa: S506 - a safe loader
+        node = yaml.compose(text, Loader=_loader())
     except (yaml.YAMLError, RecursionError):
         return None
     if node is None:

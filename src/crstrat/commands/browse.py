@@ -28,8 +28,12 @@ def types(kb_dir: KbOption = None) -> None:
 
 
 def explain(
-    type_id: Annotated[str, typer.Argument(metavar="TYPE", help="A relationship type id, "
-                                           "e.g. self_service (see crstrat types).")],
+    type_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="TYPE", help="A relationship type id, e.g. self_service (see crstrat types)."
+        ),
+    ],
     kb_dir: KbOption = None,
 ) -> None:
     """Explain one relationship type: what it is, when it fits, its examples and its costs."""
@@ -62,9 +66,14 @@ def examples(kb_dir: KbOption = None) -> None:
     table.add_column("Segments")
     for name in example_names(kb):
         answers = load_answers(kb, example_path(kb, name))
-        table.add_row(name, user_text(answers.company or ""),
-                      user_text(", ".join(s.name for s in answers.segments)))
+        table.add_row(
+            name,
+            user_text(answers.company or ""),
+            user_text(", ".join(s.name for s in answers.segments)),
+        )
     out = console()
     out.print(table)
-    out.print("Run one: crstrat plan --example NAME   (or copy it: crstrat plan --example NAME "
-              "--save-answers mine.yaml)")
+    out.print(
+        "Run one: crstrat plan --example NAME   (or copy it: crstrat plan --example NAME "
+        "--save-answers mine.yaml)"
+    )

@@ -35,20 +35,34 @@ file's extension decides (.json, .md) unless --format is given.
 
 AnswersOption = Annotated[
     Path | None,
-    typer.Option("--answers", "-a", metavar="FILE",
-                 help="An answers file (YAML or JSON, schema 1).", show_default=False),
+    typer.Option(
+        "--answers",
+        "-a",
+        metavar="FILE",
+        help="An answers file (YAML or JSON, schema 1).",
+        show_default=False,
+    ),
 ]
 ExampleOption = Annotated[
     str | None,
-    typer.Option("--example", "-e", metavar="NAME",
-                 help="Use a shipped example's answers (list them: crstrat examples).",
-                 show_default=False),
+    typer.Option(
+        "--example",
+        "-e",
+        metavar="NAME",
+        help="Use a shipped example's answers (list them: crstrat examples).",
+        show_default=False,
+    ),
 ]
 SetOption = Annotated[
     list[str] | None,
-    typer.Option("--set", "-s", metavar="KEY=VALUE",
-                 help="Override one answer: company=..., customers=500 (first segment) or "
-                 "segments.1.goal=[retain,expand]. Repeatable.", show_default=False),
+    typer.Option(
+        "--set",
+        "-s",
+        metavar="KEY=VALUE",
+        help="Override one answer: company=..., customers=500 (first segment) or "
+        "segments.1.goal=[retain,expand]. Repeatable.",
+        show_default=False,
+    ),
 ]
 DefaultsOption = Annotated[
     bool,
@@ -56,19 +70,32 @@ DefaultsOption = Annotated[
 ]
 SaveOption = Annotated[
     Path | None,
-    typer.Option("--save-answers", metavar="PATH",
-                 help="Save the answers used (schema 1) so the run can be replayed with "
-                 "--answers.", show_default=False),
+    typer.Option(
+        "--save-answers",
+        metavar="PATH",
+        help="Save the answers used (schema 1) so the run can be replayed with --answers.",
+        show_default=False,
+    ),
 ]
 FormatOption = Annotated[
     PlanFormat | None,
-    typer.Option("--format", "-f", help="Output format [default: table on a terminal, else json].",
-                 show_default=False, case_sensitive=False),
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format [default: table on a terminal, else json].",
+        show_default=False,
+        case_sensitive=False,
+    ),
 ]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", metavar="FILE",
-                 help="Write to FILE (atomically) instead of stdout.", show_default=False),
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (atomically) instead of stdout.",
+        show_default=False,
+    ),
 ]
 
 

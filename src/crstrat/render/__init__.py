@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..model import KnowledgeBase, Plan
 
 
-class PlanFormat(str, Enum):
+class PlanFormat(StrEnum):
     """The formats ``crstrat plan`` can print."""
 
     table = "table"

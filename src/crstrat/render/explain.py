@@ -17,6 +17,12 @@ def _bullets(title: str, items: tuple[str, ...]) -> list[RenderableType]:
     return [Text(title, style="bold"), *(Text(f"  • {item}") for item in items), Text()]
 
 
+def _source_title(kb: KnowledgeBase, source: str | None) -> str:
+    if source is None:
+        return "no source"
+    return kb.sources[source].title if source in kb.sources else source
+
+
 def render_type(kb: KnowledgeBase, rel_type: RelationshipType) -> RenderableType:
     """A type's definition, fit, examples and cost model with its assumptions."""
     currency = kb.defaults.currency
@@ -33,8 +39,9 @@ def render_type(kb: KnowledgeBase, rel_type: RelationshipType) -> RenderableType
     parts += _bullets("Fits when", rel_type.fits_when)
     parts += _bullets("Avoid when", rel_type.avoid_when)
     parts += _bullets("Examples", tuple(e.text for e in rel_type.examples))
-    parts += _bullets("In other industries",
-                      tuple(f"{e.industry}: {e.text}" for e in rel_type.other_industries))
+    parts += _bullets(
+        "In other industries", tuple(f"{e.industry}: {e.text}" for e in rel_type.other_industries)
+    )
 
     cost = rel_type.cost
     table = Table(title="Cost model (yearly)", title_justify="left", show_header=False)
@@ -45,21 +52,25 @@ def render_type(kb: KnowledgeBase, rel_type: RelationshipType) -> RenderableType
         table.add_row("Per customer", money(cost.per_customer_per_year, currency))
     if cost.cost_per_contact:
         table.add_row("Per contact", money(cost.cost_per_contact, currency))
-        contacts = ", ".join(f"{level} {n:g}" for level, n in
-                             cost.contacts_per_customer_per_year.items())
+        contacts = ", ".join(
+            f"{level} {n:g}" for level, n in cost.contacts_per_customer_per_year.items()
+        )
         table.add_row("Contacts per customer a year", contacts)
     if cost.accounts_per_person:
         table.add_row("Staff cost per person", money(cost.cost_per_person, currency))
-        table.add_row("Customers per person", ", ".join(
-            f"{market} {n:,.0f}" for market, n in cost.accounts_per_person.items()))
+        table.add_row(
+            "Customers per person",
+            ", ".join(f"{market} {n:,.0f}" for market, n in cost.accounts_per_person.items()),
+        )
     if rel_type.fallback_share:
-        table.add_row("Customers still needing a person", ", ".join(
-            f"{level} {n:.0%}" for level, n in rel_type.fallback_share.items()))
+        table.add_row(
+            "Customers still needing a person",
+            ", ".join(f"{level} {n:.0%}" for level, n in rel_type.fallback_share.items()),
+        )
     parts.append(table)
-    parts += _bullets("Assumptions", tuple(
-        f"{a.text} [{kb.sources[a.source].title if a.source in kb.sources else a.source}]"
-        for a in cost.assumptions))
+    parts += _bullets(
+        "Assumptions", tuple(f"{a.text} [{_source_title(kb, a.source)}]" for a in cost.assumptions)
+    )
     if rel_type.sources:
-        parts += _bullets("Sources", tuple(
-            kb.sources[s].title if s in kb.sources else s for s in rel_type.sources))
+        parts += _bullets("Sources", tuple(_source_title(kb, s) for s in rel_type.sources))
     return Group(*parts)

@@ -24,7 +24,7 @@ def escape(text: object) -> str:
 
 def table(header: list[str], rows: list[list[str]], align: str = "") -> list[str]:
     """A markdown table; ``align`` has one letter per column (l or r)."""
-    marks = ["---:" if (align[i:i + 1] == "r") else "---" for i in range(len(header))]
+    marks = ["---:" if (align[i : i + 1] == "r") else "---" for i in range(len(header))]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks) + " |"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return lines
@@ -48,32 +48,52 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
         "llrl",
     )
     used = seg.total_annual_cost / seg.budget if seg.budget > 0 else 0.0
-    out += ["", f"Total: {money(seg.total_annual_cost, cur)} a year, {share(used)} of the budget.",
-            ""]
+    out += [
+        "",
+        f"Total: {money(seg.total_annual_cost, cur)} a year, {share(used)} of the budget.",
+        "",
+    ]
     out += ["### Every type, best first", ""]
     rows = []
     for ranked in seg.ranking:
         top = sorted(ranked.reasons, key=lambda r: -r.contribution)[:2]
-        rows.append([
-            kb.type(ranked.type).name,
-            f"{ranked.score:.2f}",
-            money(ranked.costing.annual_cost, cur),
-            money(ranked.costing.cost_per_customer, cur),
-            "yes" if ranked.costing.affordable else "no",
-            "; ".join(r.text for r in top),
-        ])
-    out += table(["Relationship type", "Score", "Yearly cost", "Per customer", "Fits budget",
-                  "Strongest reasons"], rows, "lrrrll")
+        rows.append(
+            [
+                kb.type(ranked.type).name,
+                f"{ranked.score:.2f}",
+                money(ranked.costing.annual_cost, cur),
+                money(ranked.costing.cost_per_customer, cur),
+                "yes" if ranked.costing.affordable else "no",
+                "; ".join(r.text for r in top),
+            ]
+        )
+    out += table(
+        [
+            "Relationship type",
+            "Score",
+            "Yearly cost",
+            "Per customer",
+            "Fits budget",
+            "Strongest reasons",
+        ],
+        rows,
+        "lrrrll",
+    )
     if seg.tactics:
         out += ["", "### Tactics", ""]
         out += [f"- **{c.tactic.title}** ({c.goal}): {c.tactic.first_step}" for c in seg.tactics]
     if s.existing:
+
         def names(ids: tuple[str, ...]) -> str:
             return ", ".join(kb.type(t).name for t in ids) or "none"
 
-        out += ["", "### What you already have", "",
-                f"Keep: {names(seg.existing.keep)}. Add: {names(seg.existing.add)}. "
-                f"Drop: {names(seg.existing.drop)}."]
+        out += [
+            "",
+            "### What you already have",
+            "",
+            f"Keep: {names(seg.existing.keep)}. Add: {names(seg.existing.add)}. "
+            f"Drop: {names(seg.existing.drop)}.",
+        ]
     if seg.warnings:
         out += ["", "### Warnings", ""]
         out += [f"- {escape(w)}" for w in seg.warnings]

@@ -91,11 +91,17 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> RenderableType:
         parts += [Text(), tactics]
     review = seg.existing
     if s.existing:
-        names = lambda ids: ", ".join(kb.type(t).name for t in ids) or "none"  # noqa: E731
-        parts += [Text(), Text.from_markup(
-            f"Already in place: keep [bold]{names(review.keep)}[/], add [bold]{names(review.add)}"
-            f"[/], drop [bold]{names(review.drop)}[/]."
-        )]
+
+        def names(ids: tuple[str, ...]) -> str:
+            return ", ".join(kb.type(t).name for t in ids) or "none"
+
+        parts += [
+            Text(),
+            Text.from_markup(
+                f"Already in place: keep [bold]{names(review.keep)}[/], add [bold]{names(review.add)}"
+                f"[/], drop [bold]{names(review.drop)}[/]."
+            ),
+        ]
     for warning in seg.warnings:
         parts += [Text(), Text.from_markup(f"[bold red]Warning:[/] {user_text(warning)}")]
     return Panel(Group(*parts), title=f"[bold]{user_text(s.name)}[/]", title_align="left")
@@ -118,7 +124,8 @@ def print_plan(console: Console, plan: Plan, kb: KnowledgeBase) -> None:
 def render(plan: Plan, kb: KnowledgeBase, width: int = 120) -> str:
     """The plan as plain text tables (no colour), e.g. for a file."""
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, force_terminal=False,
-                      highlight=False)
+    console = Console(
+        file=buffer, width=width, color_system=None, force_terminal=False, highlight=False
+    )
     print_plan(console, plan, kb)
     return buffer.getvalue()
