@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def money(amount: float, currency: str) -> str:
     """``1234567.8`` -> ``1,234,568 USD``; small amounts keep their cents."""
-    if abs(amount) < 100 and round(amount, 2) != int(amount):
+    if abs(amount) < 100:
         return f"{amount:,.2f} {currency}"
     return f"{amount:,.0f} {currency}"
 

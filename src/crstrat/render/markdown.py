@@ -12,7 +12,9 @@ import re
 from ..figures import money, printable, share
 from ..model import KnowledgeBase, Plan, SegmentPlan
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:\"'])")
+# Inline markdown only acts on these; the text never starts a line (it follows
+# "## " or a table pipe), so list and heading markers need no escape.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]#!|~])")
 
 
 def escape(text: object) -> str:

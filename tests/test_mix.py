@@ -1,0 +1,116 @@
+"""The mix: one primary within budget, support and fallback roles, warnings, tactics."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from crstrat.mix import make_plan
+from crstrat.model import Answers, KnowledgeBase, Segment, SegmentPlan
+
+MASS = Segment(
+    name="Travellers",
+    expectation="personal_assistance",
+    goals=("retain", "expand"),
+    customers=3_000_000,
+    purchases_per_year=1.5,
+    spend_per_purchase=60,
+    budget_share=0.03,
+    channels=("app", "web", "email", "chat"),
+)
+
+
+def plan_for(kb: KnowledgeBase, segment: Segment) -> SegmentPlan:
+    return make_plan(kb, Answers(segments=(segment,), company="X")).segments[0]
+
+
+def test_unaffordable_expectation_is_warned_with_the_figure(kb: KnowledgeBase) -> None:
+    plan = plan_for(kb, MASS)
+    expected = plan.ranked("personal_assistance")
+    assert not expected.costing.affordable
+    assert plan.primary != "personal_assistance"
+    assert plan.ranked(plan.primary).costing.affordable
+    (warning,) = [w for w in plan.warnings if "expects" in w]
+    assert f"{expected.costing.annual_cost:,.0f}" in warning
+    assert kb.type(plan.primary).name.lower() in warning
+    assert plan.total_annual_cost <= plan.budget
+
+
+def test_affordable_expectation_is_followed_without_warning(kb: KnowledgeBase) -> None:
+    plan = plan_for(
+        kb,
+        dataclasses.replace(
+            MASS, customers=2000, spend_per_purchase=400, budget_share=0.1, complexity="high"
+        ),
+    )
+    assert plan.primary == "personal_assistance"
+    assert not plan.warnings
+
+
+def test_automated_primary_keeps_a_human_fallback(kb: KnowledgeBase) -> None:
+    plan = plan_for(
+        kb, dataclasses.replace(MASS, expectation="automated_services", budget_share=0.1)
+    )
+    assert plan.primary == "automated_services"
+    roles = {e.type: e.role for e in plan.mix}
+    assert roles.get("personal_assistance") in ("fallback", "support")
+    fallback = next(e for e in plan.mix if e.type == "personal_assistance")
+    # only the share of customers automation does not help reaches the fallback
+    assert fallback.annual_cost < plan.ranked("personal_assistance").costing.annual_cost
+
+
+def test_no_room_for_a_fallback_is_said(kb: KnowledgeBase) -> None:
+    plan = plan_for(kb, dataclasses.replace(MASS, budget_per_customer=2.0))
+    assert plan.primary in ("automated_services", "self_service")
+    assert all(kb.type(e.type).human is False for e in plan.mix)
+    assert any("no room for a human fallback" in w for w in plan.warnings)
+    assert plan.total_annual_cost <= plan.budget
+
+
+def test_nothing_affordable_gives_the_cheapest_with_a_warning(kb: KnowledgeBase) -> None:
+    plan = plan_for(kb, dataclasses.replace(MASS, spend_per_purchase=0.01))
+    assert len(plan.mix) == 1
+    cheapest = min(plan.ranking, key=lambda r: r.costing.annual_cost)
+    assert plan.primary == cheapest.type
+    assert any("No relationship type fits the budget" in w for w in plan.warnings)
+
+
+def test_channels_decide_what_can_be_delivered(kb: KnowledgeBase) -> None:
+    plan = plan_for(
+        kb,
+        dataclasses.replace(MASS, expectation="communities", channels=("phone",), budget_share=0.2),
+    )
+    assert "communities" not in [e.type for e in plan.mix]
+    assert any("format you do not use" in w for w in plan.warnings)
+
+
+def test_existing_types_keep_add_drop(kb: KnowledgeBase) -> None:
+    plan = plan_for(kb, dataclasses.replace(MASS, existing=("personal_assistance", "self_service")))
+    mix = [e.type for e in plan.mix]
+    assert set(plan.existing.keep) == {"personal_assistance", "self_service"} & set(mix)
+    assert set(plan.existing.add) == set(mix) - {"personal_assistance", "self_service"}
+    assert set(plan.existing.drop) == {"personal_assistance", "self_service"} - set(mix)
+
+
+def test_tactics_for_every_goal_and_the_mix(kb: KnowledgeBase) -> None:
+    for goals in (("acquire",), ("retain", "expand"), ("expand", "acquire", "retain")):
+        plan = plan_for(kb, dataclasses.replace(MASS, goals=goals))
+        assert {c.goal for c in plan.tactics} == set(goals)
+        assert len({c.tactic.id for c in plan.tactics}) == len(plan.tactics)
+        mix = {e.type for e in plan.mix}
+        assert any(mix & set(c.tactic.types) for c in plan.tactics)
+
+
+def test_tactics_need_an_available_channel(kb: KnowledgeBase) -> None:
+    plan = plan_for(
+        kb,
+        dataclasses.replace(
+            MASS,
+            goals=("acquire",),
+            channels=("in_person",),
+            expectation="personal_assistance",
+            customers=500,
+            spend_per_purchase=500,
+        ),
+    )
+    for chosen in plan.tactics:
+        assert not chosen.tactic.channels or "in_person" in chosen.tactic.channels

@@ -1,0 +1,102 @@
+"""Plan renderers against golden files, and the JSON contract (schema 1).
+
+Regenerate the golden files after an intended change with
+``CRSTRAT_UPDATE_GOLDEN=1 python -m pytest tests/test_render_plan.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from crstrat.answers import load_answers
+from crstrat.knowledge import example_path
+from crstrat.mix import make_plan
+from crstrat.model import Answers, KnowledgeBase, Plan, Segment
+from crstrat.render import PlanFormat, renderer
+
+GOLDEN = Path(__file__).parent / "golden"
+SUFFIX = {PlanFormat.json: "json", PlanFormat.markdown: "md", PlanFormat.table: "txt"}
+
+
+def example_plan(kb: KnowledgeBase, name: str) -> Plan:
+    return make_plan(kb, load_answers(kb, example_path(kb, name)))
+
+
+def stable(text: str, kb: KnowledgeBase) -> str:
+    """The rendering with the knowledge base's hash masked (it changes with any data edit)."""
+    return text.replace(kb.sha256, "<sha256>").replace(kb.sha256[:12], "<sha>")
+
+
+@pytest.mark.parametrize("fmt", list(PlanFormat))
+@pytest.mark.parametrize("example", ["airline", "budget_airline"])
+def test_golden(kb: KnowledgeBase, fmt: PlanFormat, example: str) -> None:
+    text = stable(renderer(fmt)(example_plan(kb, example), kb), kb)
+    golden = GOLDEN / f"plan-{example}.{SUFFIX[fmt]}"
+    if os.environ.get("CRSTRAT_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_every_format_has_a_renderer(kb: KnowledgeBase) -> None:
+    plan = example_plan(kb, "software")
+    for fmt in PlanFormat:
+        assert renderer(fmt)(plan, kb).strip()
+
+
+def test_json_contract(kb: KnowledgeBase) -> None:
+    data = json.loads(renderer(PlanFormat.json)(example_plan(kb, "software"), kb))
+    assert data["crstrat"] == 1
+    assert set(data) >= {"crstrat", "version", "knowledge_base", "company", "segments"}
+    assert data["knowledge_base"] == {"name": "built-in", "sha256": kb.sha256}
+    for seg in data["segments"]:
+        assert set(seg) >= {"name", "horizon", "customer_value", "budget", "ranking", "mix",
+                            "total_annual_cost", "tactics", "warnings"}
+        assert seg["horizon"] in ("transactional", "long_term")
+        assert sorted(r["type"] for r in seg["ranking"]) == sorted(kb.type_ids)
+        for ranked in seg["ranking"]:
+            assert set(ranked) >= {"type", "score", "annual_cost", "cost_per_customer",
+                                   "affordable", "reasons"}
+            for reason in ranked["reasons"]:
+                assert set(reason) >= {"criterion", "contribution", "text"}
+        roles = [m["role"] for m in seg["mix"]]
+        assert roles.count("primary") == 1
+        assert set(roles) <= {"primary", "support", "fallback"}
+        assert seg["total_annual_cost"] <= seg["budget"] or seg["warnings"]
+        for tactic in seg["tactics"]:
+            assert set(tactic) >= {"id", "goal", "title"}
+            assert tactic["goal"] in ("acquire", "retain", "expand")
+
+
+HOSTILE = "[bold red]Evil[/] | *x* <script>alert(1)</script> \x1b[31mred\x1b[0m\r# `a`"
+
+
+def hostile_plan(kb: KnowledgeBase) -> Plan:
+    segment = Segment(name=HOSTILE, expectation="self_service", goals=("retain",),
+                      customers=100, purchases_per_year=2, spend_per_purchase=10)
+    return make_plan(kb, Answers(segments=(segment,), company=HOSTILE))
+
+
+def test_hostile_names_in_json_are_exact(kb: KnowledgeBase) -> None:
+    data = json.loads(renderer(PlanFormat.json)(hostile_plan(kb), kb))
+    assert data["company"] == HOSTILE
+    assert data["segments"][0]["name"] == HOSTILE
+
+
+def test_hostile_names_in_table_are_literal(kb: KnowledgeBase) -> None:
+    text = renderer(PlanFormat.table)(hostile_plan(kb), kb)
+    assert "\x1b" not in text and "\r" not in text
+    assert "[bold red]Evil[/]" in text  # markup shown, not applied
+    assert "\\x1b[31mred" in text
+
+
+def test_hostile_names_in_markdown_are_escaped(kb: KnowledgeBase) -> None:
+    text = renderer(PlanFormat.markdown)(hostile_plan(kb), kb)
+    assert "<script>" not in text
+    assert "&lt;script&gt;" in text
+    assert "\x1b" not in text
+    heading = next(line for line in text.splitlines() if line.startswith("## "))
+    assert "\\|" in heading and "\\*x\\*" in heading

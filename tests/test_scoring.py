@@ -1,0 +1,121 @@
+"""Scoring: criteria, weights from the knowledge base, reasons, determinism."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from crstrat.model import KnowledgeBase, Segment
+from crstrat.scoring import annual_cost, context, horizon_of, rank
+
+BASE = Segment(
+    name="Shoppers",
+    expectation="self_service",
+    goals=("retain",),
+    customers=50_000,
+    purchases_per_year=4,
+    spend_per_purchase=50,
+)
+
+
+def seg(**changes: object) -> Segment:
+    return dataclasses.replace(BASE, **changes)  # type: ignore[arg-type]
+
+
+def ranking(kb: KnowledgeBase, segment: Segment) -> dict[str, float]:
+    return {r.type: r.score for r in rank(kb, context(kb, segment))}
+
+
+def test_every_type_ranked_best_first_with_all_criteria(kb: KnowledgeBase) -> None:
+    ranked = rank(kb, context(kb, BASE))
+    assert sorted(r.type for r in ranked) == sorted(kb.type_ids)
+    assert [r.score for r in ranked] == sorted((r.score for r in ranked), reverse=True)
+    for entry in ranked:
+        assert 0.0 <= entry.score <= 1.0
+        assert [r.criterion for r in entry.reasons] == list(kb.scoring.weights)
+        assert entry.score == pytest.approx(sum(r.contribution for r in entry.reasons))
+        assert all(r.text for r in entry.reasons)
+
+
+def test_weights_come_from_the_knowledge_base(kb: KnowledgeBase) -> None:
+    weights = dict.fromkeys(kb.scoring.weights, 0.0)
+    weights["expectation"] = 1.0
+    only_expectation = dataclasses.replace(
+        kb, scoring=dataclasses.replace(kb.scoring, weights=weights)
+    )
+    scores = ranking(only_expectation, seg(expectation="communities"))
+    assert scores["communities"] == 1.0
+    assert max(scores, key=lambda t: scores[t]) == "communities"
+
+
+def test_expectation_raises_the_expected_type(kb: KnowledgeBase) -> None:
+    for type_id in kb.type_ids:
+        expected = ranking(kb, seg(expectation=type_id))
+        other = "communities" if type_id != "communities" else "self_service"
+        assert expected[type_id] > ranking(kb, seg(expectation=other))[type_id]
+
+
+def fit(kb: KnowledgeBase, segment: Segment, type_id: str, criterion: str) -> float:
+    entry = next(r for r in rank(kb, context(kb, segment)) if r.type == type_id)
+    return next(r.fit for r in entry.reasons if r.criterion == criterion)
+
+
+def test_complexity_favours_people_for_hard_offers(kb: KnowledgeBase) -> None:
+    low, high = seg(complexity="low"), seg(complexity="high")
+    assert fit(kb, high, "personal_assistance", "complexity") > fit(
+        kb, low, "personal_assistance", "complexity"
+    )
+    assert fit(kb, high, "self_service", "complexity") < fit(kb, low, "self_service", "complexity")
+    # ... and hard offers need more contacts, so people cost more
+    assert fit(kb, high, "personal_assistance", "economics") < fit(
+        kb, low, "personal_assistance", "economics"
+    )
+
+
+def test_missing_channel_lowers_the_type_and_says_so(kb: KnowledgeBase) -> None:
+    ctx = context(kb, seg(channels=("phone", "email")))
+    communities = next(r for r in rank(kb, ctx) if r.type == "communities")
+    channel = next(r for r in communities.reasons if r.criterion == "channels")
+    assert channel.fit == 0.0
+    assert "format you do not use" in channel.text
+
+
+def test_value_against_cost(kb: KnowledgeBase) -> None:
+    cheap, rich = seg(spend_per_purchase=5), seg(spend_per_purchase=5000)
+    assert fit(kb, rich, "personal_assistance", "economics") > fit(
+        kb, cheap, "personal_assistance", "economics"
+    )
+
+
+def test_budget_per_customer_wins_over_share(kb: KnowledgeBase) -> None:
+    ctx = context(kb, seg(budget_share=0.5, budget_per_customer=3))
+    assert ctx.budget_per_customer == 3
+    assert ctx.budget == 3 * BASE.customers
+    assert context(kb, BASE).budget_share == kb.defaults.budget_share
+
+
+def test_dedicated_cost_counts_whole_account_managers(kb: KnowledgeBase) -> None:
+    dedicated = kb.type("dedicated_personal_assistance")
+    staff = dedicated.cost.accounts_per_person["b2b"]
+    one = annual_cost(dedicated, int(staff), "medium", "b2b")
+    two = annual_cost(dedicated, int(staff) + 1, "medium", "b2b")
+    assert two - one == pytest.approx(dedicated.cost.cost_per_person)
+
+
+@pytest.mark.parametrize(
+    ("purchases", "goals", "horizon"),
+    [
+        (12, ("acquire",), "long_term"),
+        (0.2, ("acquire",), "transactional"),
+        (1, ("retain",), "long_term"),
+        (0.1, ("retain",), "transactional"),
+        (0.5, ("acquire", "expand"), "long_term"),
+    ],
+)
+def test_horizon(kb: KnowledgeBase, purchases: float, goals: tuple[str, ...], horizon: str) -> None:
+    assert horizon_of(kb, seg(purchases_per_year=purchases, goals=goals)) == horizon
+
+
+def test_deterministic(kb: KnowledgeBase) -> None:
+    assert rank(kb, context(kb, BASE)) == rank(kb, context(kb, BASE))
