@@ -81,7 +81,13 @@ class _File:
     def __init__(self, folder: Path, name: str) -> None:
         self.path = folder / name
         self.name = name
-        self.data, self.text = yamlfile.load(self.path, label=str(self.path))
+        try:
+            self.data, self.text = yamlfile.load(self.path, label=str(self.path))
+        except KnowledgeError:
+            raise
+        except InputError as exc:
+            raise KnowledgeError(exc.problem, source=exc.source, path=exc.path,
+                                 line=exc.line) from None
 
     def fail(self, key_path: tuple[str | int, ...], problem: str) -> KnowledgeError:
         return KnowledgeError(

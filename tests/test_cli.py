@@ -1,0 +1,126 @@
+"""The command line: exit codes, formats, atomic output, browsing the knowledge."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from crstrat import __version__
+
+Cli = Any
+
+
+def test_version(cli: Cli) -> None:
+    result = cli("--version")
+    assert (result.code, result.out) == (0, f"crstrat {__version__}\n")
+
+
+def test_help_teaches(cli: Cli) -> None:
+    result = cli("--help")
+    assert result.code == 0
+    for word in ("plan", "types", "explain", "examples", "Exit codes"):
+        assert word in result.out
+    plan_help = cli("plan", "--help").out
+    for flag in ("--answers", "--example", "--set", "--defaults", "--format", "--output", "--kb"):
+        assert flag in plan_help
+
+
+def test_plan_json_on_example(cli: Cli) -> None:
+    result = cli("plan", "--example", "airline", "--format", "json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["company"] == "Kiwi Air"
+    assert [s["name"] for s in data["segments"]] == [
+        "Leisure travellers",
+        "Corporate travel accounts",
+    ]
+
+
+def test_default_format_off_a_terminal_is_json(cli: Cli) -> None:
+    assert json.loads(cli("plan", "--example", "software").out)["crstrat"] == 1
+
+
+def test_output_file_by_extension_and_atomic(cli: Cli, in_tmp: Path) -> None:
+    result = cli("plan", "--example", "software", "-o", "plan.md")
+    assert result.code == 0
+    assert result.out == ""
+    text = (in_tmp / "plan.md").read_text()
+    assert text.startswith("# Customer relationships plan for Planwise")
+    assert not [p for p in in_tmp.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_bad_answers_leave_output_untouched(cli: Cli, in_tmp: Path) -> None:
+    (in_tmp / "bad.yaml").write_text("crstrat: 1\nsegments: [{name: x}]\n")
+    (in_tmp / "plan.json").write_text("previous")
+    result = cli("plan", "--answers", "bad.yaml", "-o", "plan.json")
+    assert result.code == 2
+    assert "bad.yaml" in result.err and "segments[0].expectation" in result.err
+    assert "Traceback" not in result.err
+    assert (in_tmp / "plan.json").read_text() == "previous"
+
+
+def test_set_overrides_file(cli: Cli) -> None:
+    result = cli(
+        "plan",
+        "--example",
+        "dental_clinic",
+        "--set",
+        "company=Other",
+        "--set",
+        "customers=10",
+        "-f",
+        "json",
+    )
+    data = json.loads(result.out)
+    assert data["company"] == "Other"
+    assert data["segments"][0]["customers"] == 10
+
+
+def test_bad_set_is_usage_error(cli: Cli) -> None:
+    result = cli("plan", "--example", "airline", "--set", "colour=blue")
+    assert result.code == 2
+    assert "--set" in result.err
+
+
+def test_unknown_example_lists_known(cli: Cli) -> None:
+    result = cli("plan", "--example", "airlin")
+    assert result.code == 2
+    assert "did you mean 'airline'" in result.err
+
+
+def test_answers_and_example_together_is_usage_error(cli: Cli, in_tmp: Path) -> None:
+    assert cli("plan", "--example", "airline", "--answers", "x.yaml").code == 2
+
+
+def test_unknown_option_is_usage_error(cli: Cli) -> None:
+    result = cli("plan", "--frmat", "json")
+    assert result.code == 2
+
+
+def test_types_explain_examples(cli: Cli) -> None:
+    types = cli("types")
+    assert types.code == 0 and "self_service" in types.out
+    explain = cli("explain", "dedicated_personal_assistance")
+    assert explain.code == 0
+    assert "Dedicated personal assistance" in explain.out and "Cost model" in explain.out
+    wrong = cli("explain", "self_servic")
+    assert wrong.code == 2 and "did you mean 'self_service'" in wrong.err
+    examples = cli("examples")
+    assert examples.code == 0 and "airline" in examples.out
+
+
+def test_installed_program_runs_from_another_folder(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "crstrat", "plan", "--example", "budget_airline", "-f", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["segments"][0]["warnings"]
