@@ -41,9 +41,7 @@ def test_every_type_ranked_best_first_with_all_criteria(kb: KnowledgeBase) -> No
 def test_weights_come_from_the_knowledge_base(kb: KnowledgeBase) -> None:
     weights = dict.fromkeys(kb.scoring.weights, 0.0)
     weights["expectation"] = 1.0
-    only_expectation = dataclasses.replace(
-        kb, scoring=dataclasses.replace(kb.scoring, weights=weights)
-    )
+    only_expectation = kb._replace(scoring=kb.scoring._replace(weights=weights))
     scores = ranking(only_expectation, seg(expectation="communities"))
     assert scores["communities"] == 1.0
     assert max(scores, key=lambda t: scores[t]) == "communities"

@@ -1,15 +1,21 @@
-"""The domain model: plain frozen dataclasses, no I/O and no terminal.
+"""The domain model: immutable values, no I/O and no terminal.
 
 Knowledge (what crstrat knows), answers (what a business told us) and plans
 (what crstrat recommends) are all immutable values, so the core functions that
 turn one into the other are pure and easy to test.
+
+The many small leaf values are ``NamedTuple``s and the few containers frozen
+dataclasses: on Python 3.11 each frozen dataclass costs about 0.7 ms to create
+at import against 0.15 ms for a NamedTuple, and this module is imported by every
+``crstrat plan`` run, whose start-up is a benchmark (benchmarks/startup.py).
+Change a NamedTuple with ``value._replace(...)``, a dataclass with
+``dataclasses.replace(value, ...)``.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 
 GOALS = ("acquire", "retain", "expand")
 MARKETS = ("b2c", "b2b")
@@ -30,15 +36,17 @@ ROLES = ("primary", "support", "fallback")
 
 
 def frozen_map(values: Mapping[str, float] | None = None) -> Mapping[str, float]:
-    """A read-only mapping, so frozen dataclasses stay frozen all the way down."""
+    """A read-only mapping, so immutable values stay immutable all the way down."""
     return MappingProxyType(dict(values or {}))
+
+
+NO_FITS: Mapping[str, float] = MappingProxyType({})
 
 
 # --------------------------------------------------------------------------- knowledge
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """A document the knowledge base takes facts from."""
 
     id: str
@@ -49,8 +57,7 @@ class Source:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """A named value of the domain (a goal, a channel, a complexity level...)."""
 
     id: str
@@ -58,24 +65,21 @@ class Term:
     summary: str
 
 
-@dataclass(frozen=True)
-class Sourced:
+class Sourced(NamedTuple):
     """A sentence of the knowledge base and the source id it rests on."""
 
     text: str
     source: str | None = None
 
 
-@dataclass(frozen=True)
-class IndustryExample:
+class IndustryExample(NamedTuple):
     """How another industry uses a relationship type."""
 
     industry: str
     text: str
 
 
-@dataclass(frozen=True)
-class TypeFit:
+class TypeFit(NamedTuple):
     """How well a relationship type suits each value of each criterion, 0..1."""
 
     goals: Mapping[str, float]
@@ -87,8 +91,7 @@ class TypeFit:
     scale_max: float
 
 
-@dataclass(frozen=True)
-class CostModel:
+class CostModel(NamedTuple):
     """A yearly cost model a consultant can read and change.
 
     cost = fixed_per_year + customers * per_customer_per_year
@@ -105,8 +108,7 @@ class CostModel:
     assumptions: tuple[Sourced, ...] = ()
 
 
-@dataclass(frozen=True)
-class RelationshipType:
+class RelationshipType(NamedTuple):
     """One of the relationship types of the Customer Relationships block."""
 
     id: str
@@ -116,8 +118,8 @@ class RelationshipType:
     personal_touch: float
     fit: TypeFit
     cost: CostModel
-    similar: Mapping[str, float] = field(default_factory=frozen_map)
-    fallback_share: Mapping[str, float] = field(default_factory=frozen_map)
+    similar: Mapping[str, float] = NO_FITS
+    fallback_share: Mapping[str, float] = NO_FITS
     definition: str = ""
     characteristics: tuple[str, ...] = ()
     benefits: tuple[str, ...] = ()
@@ -129,8 +131,7 @@ class RelationshipType:
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Tactic:
+class Tactic(NamedTuple):
     """Something to do for a goal (a tactic) or a way to run relationships (a strategy)."""
 
     id: str
@@ -145,8 +146,7 @@ class Tactic:
     source: str | None = None
 
 
-@dataclass(frozen=True)
-class Element:
+class Element(NamedTuple):
     """A key element of effective customer relations, with a checklist question."""
 
     id: str
@@ -157,8 +157,7 @@ class Element:
     source: str | None = None
 
 
-@dataclass(frozen=True)
-class Challenge:
+class Challenge(NamedTuple):
     """A known difficulty, the relationship types it comes with, and how to meet it."""
 
     id: str
@@ -169,8 +168,7 @@ class Challenge:
     source: str | None = None
 
 
-@dataclass(frozen=True)
-class CostTip:
+class CostTip(NamedTuple):
     """A way to keep relationship costs down."""
 
     id: str
@@ -180,8 +178,7 @@ class CostTip:
     source: str | None = None
 
 
-@dataclass(frozen=True)
-class Defaults:
+class Defaults(NamedTuple):
     """Values used for optional answers that were not given."""
 
     currency: str
@@ -189,12 +186,11 @@ class Defaults:
     market: str
     complexity: str
     channels: tuple[str, ...]
-    segment: Mapping[str, object] = field(default_factory=dict)
+    segment: Mapping[str, object] = MappingProxyType({})
     company: str = ""
 
 
-@dataclass(frozen=True)
-class HorizonRule:
+class HorizonRule(NamedTuple):
     """When a segment's relationship is long-term rather than transactional."""
 
     repeat_purchases_per_year: float
@@ -202,8 +198,7 @@ class HorizonRule:
     titles: Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class ScoringModel:
+class ScoringModel(NamedTuple):
     """The weights and curve parameters of the scoring (data, not code)."""
 
     weights: Mapping[str, float]
@@ -213,8 +208,7 @@ class ScoringModel:
     goal_order_weights: tuple[float, ...]
 
 
-@dataclass(frozen=True)
-class MixRules:
+class MixRules(NamedTuple):
     """How the mix is assembled from the ranking."""
 
     max_support: int
@@ -225,8 +219,7 @@ class MixRules:
     tactics_per_goal: int
 
 
-@dataclass(frozen=True)
-class KnowledgeBase:
+class KnowledgeBase(NamedTuple):
     """Everything crstrat knows, loaded from a knowledge folder."""
 
     name: str
@@ -290,8 +283,7 @@ class Segment:
         return self.purchases_per_year * self.spend_per_purchase
 
 
-@dataclass(frozen=True)
-class Answers:
+class Answers(NamedTuple):
     """A validated answers file (schema 1)."""
 
     segments: tuple[Segment, ...]
@@ -302,8 +294,7 @@ class Answers:
 # --------------------------------------------------------------------------- plans
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     """One criterion's part in a score: its weight, the fit, and why, in plain words."""
 
     criterion: str
@@ -317,8 +308,7 @@ class Reason:
         return self.weight * self.fit
 
 
-@dataclass(frozen=True)
-class Costing:
+class Costing(NamedTuple):
     """What a relationship type would cost a segment a year."""
 
     annual_cost: float
@@ -326,8 +316,7 @@ class Costing:
     affordable: bool
 
 
-@dataclass(frozen=True)
-class RankedType:
+class RankedType(NamedTuple):
     """A relationship type's score for a segment, its cost and its reasons."""
 
     type: str
@@ -336,8 +325,7 @@ class RankedType:
     reasons: tuple[Reason, ...]
 
 
-@dataclass(frozen=True)
-class MixEntry:
+class MixEntry(NamedTuple):
     """A relationship type in the recommended mix, its role and its yearly cost there."""
 
     type: str
@@ -346,16 +334,14 @@ class MixEntry:
     why: str
 
 
-@dataclass(frozen=True)
-class ChosenTactic:
+class ChosenTactic(NamedTuple):
     """A tactic or strategy picked for one of the segment's goals."""
 
     tactic: Tactic
     goal: str
 
 
-@dataclass(frozen=True)
-class ExistingReview:
+class ExistingReview(NamedTuple):
     """What to do with the relationship types already in place."""
 
     keep: tuple[str, ...] = ()
@@ -363,8 +349,7 @@ class ExistingReview:
     drop: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class SegmentPlan:
+class SegmentPlan(NamedTuple):
     """The recommendation for one segment."""
 
     segment: Segment
@@ -393,8 +378,7 @@ class SegmentPlan:
         return next(r for r in self.ranking if r.type == type_id)
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """crstrat's recommendation for a whole answers file."""
 
     company: str | None
