@@ -219,6 +219,15 @@ class MixRules(NamedTuple):
     tactics_per_goal: int
 
 
+class GradingRules(NamedTuple):
+    """The rubric of ``crstrat grade`` (data, not code; see knowledge/README.md)."""
+
+    weights: Mapping[str, float]
+    primary_in_mix: float
+    unaffordable_penalty: float
+    min_score: float
+
+
 class KnowledgeBase(NamedTuple):
     """Everything crstrat knows, loaded from a knowledge folder."""
 
@@ -242,6 +251,8 @@ class KnowledgeBase(NamedTuple):
     challenges: tuple[Challenge, ...] = ()
     cost_tips: tuple[CostTip, ...] = ()
     location: str = ""
+    #: the rubric of ``crstrat grade``; load_knowledge always sets it
+    grading: GradingRules | None = None
 
     @property
     def type_ids(self) -> tuple[str, ...]:
