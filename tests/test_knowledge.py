@@ -118,3 +118,30 @@ def test_missing_folder_and_file(tmp_path: Path) -> None:
         load_knowledge(tmp_path / "nope")
     with pytest.raises(KnowledgeError, match="no such file"):
         load_knowledge(tmp_path)
+
+
+def test_parsed_cache_gives_the_same_knowledge(tmp_path: Path) -> None:
+    from crstrat.knowledge import CACHE_FILE, write_cache
+
+    copy = tmp_path / "kb"
+    shutil.copytree(builtin_location(), copy, ignore=shutil.ignore_patterns(CACHE_FILE))
+    parsed = load_knowledge(copy)
+    write_cache(copy, copy / CACHE_FILE)
+    assert load_knowledge(copy) == parsed._replace(location=str(copy))
+    # an edited YAML file is never shadowed by a stale cache
+    meta = copy / "meta.yaml"
+    meta.write_text(meta.read_text().replace("name: built-in", "name: edited"))
+    assert load_knowledge(copy).name == "edited"
+
+
+def test_cached_knowledge_still_names_lines(tmp_path: Path) -> None:
+    from crstrat.knowledge import CACHE_FILE, write_cache
+
+    copy = tmp_path / "kb"
+    shutil.copytree(builtin_location(), copy, ignore=shutil.ignore_patterns(CACHE_FILE))
+    types = copy / "types.yaml"
+    types.write_text(types.read_text().replace("    human: true", "    humane: true", 1))
+    write_cache(copy, copy / CACHE_FILE)
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(copy)
+    assert caught.value.line is not None and caught.value.path == "types[0].humane"

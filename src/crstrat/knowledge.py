@@ -29,6 +29,7 @@ from .model import (
     CostTip,
     Defaults,
     Element,
+    GradingRules,
     HorizonRule,
     IndustryExample,
     KnowledgeBase,
@@ -63,6 +64,7 @@ CRITERIA = (
     "scale",
 )
 BUILT_IN = "built-in"
+GRADING_PARTS = ("primary", "overlap", "affordability")
 
 T = TypeVar("T")
 
@@ -75,19 +77,43 @@ def builtin_location() -> Path:
     return Path(__file__).resolve().parents[2] / "knowledge"
 
 
-class _File:
-    """One parsed knowledge file and how to report a problem inside it."""
+_NOT_CACHED = object()
 
-    def __init__(self, folder: Path, name: str) -> None:
+#: The parsed knowledge files, as JSON, written into the wheel at build time
+#: (see hatch_build.py): parsing JSON is about ten times faster than YAML, and
+#: every ``crstrat plan`` loads the knowledge base. Used only while its
+#: fingerprint matches the YAML files beside it.
+CACHE_FILE = "parsed.json"
+
+
+class _File:
+    """One parsed knowledge file and how to report a problem inside it.
+
+    ``data`` may come from the parsed cache shipped in the wheel; the text is
+    then read only when a problem must be located by line.
+    """
+
+    def __init__(self, folder: Path, name: str, cached: object = _NOT_CACHED) -> None:
         self.path = folder / name
         self.name = name
+        self._text: str | None = None
+        if cached is not _NOT_CACHED:
+            self.data = cached
+            return
         try:
-            self.data, self.text = yamlfile.load(self.path, label=str(self.path))
+            self.data, self._text = yamlfile.load(self.path, label=str(self.path))
         except KnowledgeError:
             raise
         except InputError as exc:
-            raise KnowledgeError(exc.problem, source=exc.source, path=exc.path,
-                                 line=exc.line) from None
+            raise KnowledgeError(
+                exc.problem, source=exc.source, path=exc.path, line=exc.line
+            ) from None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = yamlfile.read_text(self.path)
+        return self._text
 
     def fail(self, key_path: tuple[str | int, ...], problem: str) -> KnowledgeError:
         return KnowledgeError(
@@ -383,6 +409,34 @@ def _check_sources(kb: KnowledgeBase, files: dict[str, _File]) -> None:
             check(name, (key, i, "source"), entry.source)
 
 
+def _grading(meta: _Reader) -> GradingRules | None:
+    """The ``grading`` block of meta.yaml, or None when it is left out."""
+    block = meta.child("grading", required=False).allow(
+        "weights", "primary_in_mix", "unaffordable_penalty", "min_score"
+    )
+    if not block.data:
+        return None
+    weights_reader = block.child("weights").allow(*GRADING_PARTS)
+    weights = {part: weights_reader.number(part, 0.0, 1.0) for part in GRADING_PARTS}
+    if abs(sum(weights.values()) - 1.0) > 1e-6:
+        raise block.fail("weights", f"must add up to 1, they add up to {sum(weights.values()):g}")
+    return GradingRules(
+        weights=frozen_map(weights),
+        primary_in_mix=block.number("primary_in_mix", 0.0, 1.0),
+        unaffordable_penalty=block.number("unaffordable_penalty", 0.0, 1.0),
+        min_score=block.number("min_score", 0.0, 1.0),
+    )
+
+
+def _builtin_grading() -> GradingRules:
+    """The built-in rubric, for a custom knowledge base that has no grading block."""
+    file = _File(builtin_location(), "meta.yaml")
+    rules = _grading(_Reader(file, file.data, ()))
+    if rules is None:
+        raise file.fail(("grading",), "is required in the built-in knowledge base")
+    return rules
+
+
 def fingerprint(folder: Path) -> str:
     """The sha256 of a knowledge base's files (names and bytes), as a plan records it."""
     digest = hashlib.sha256()
@@ -391,6 +445,35 @@ def fingerprint(folder: Path) -> str:
         if path.is_file():
             digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def _read_cache(location: Path, sha256: str) -> dict[str, object]:
+    """The parsed files from the cache, when it matches the files' fingerprint."""
+    path = location / CACHE_FILE
+    if not path.is_file():
+        return {}
+    import json
+
+    try:
+        cache = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(cache, dict) or cache.get("fingerprint") != sha256:
+        return {}
+    files = cache.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def write_cache(location: Path, target: Path) -> None:
+    """Parse a knowledge base's YAML files once and write them to ``target`` as JSON."""
+    import json
+
+    files = {}
+    for name in KB_FILES:
+        if (location / name).is_file():
+            files[name], _ = yamlfile.load(location / name)
+    cache = {"fingerprint": fingerprint(location), "files": files}
+    target.write_text(json.dumps(cache, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
 def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
@@ -402,9 +485,13 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             "(crstrat kb export DIR writes one to start from)",
             source=str(location),
         )
+    sha256 = fingerprint(location)
+    cached = _read_cache(location, sha256)
     files: dict[str, _File] = {}
     for name in KB_FILES:
-        if (location / name).exists() or name in REQUIRED_FILES:
+        if name in cached:
+            files[name] = _File(location, name, cached[name])
+        elif (location / name).exists() or name in REQUIRED_FILES:
             files[name] = _File(location, name)
 
     meta = _Reader(files["meta.yaml"], files["meta.yaml"].data, ())
@@ -422,6 +509,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "horizon",
         "scoring",
         "mix",
+        "grading",
     )
     sources = {}
     for s in _unique(files["meta.yaml"], "sources", meta.items("sources"), lambda r: r):
@@ -500,7 +588,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
     kb = KnowledgeBase(
         name=meta.text("name"),
         version=int(meta.number("version", 1)),
-        sha256=fingerprint(location),
+        sha256=sha256,
         description=meta.text("description", required=False),
         sources=sources,
         canvas_credit=meta.text("canvas_credit", required=False),
@@ -579,6 +667,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             ),
         ),
         location=str(location),
+        grading=_grading(meta) or _builtin_grading(),
     )
     _check_sources(kb, files)
     if segment_defaults:
