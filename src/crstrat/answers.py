@@ -8,10 +8,12 @@ go through :func:`validate_field` (one field) and :func:`validate_answers`
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from . import yamlfile
@@ -163,10 +165,18 @@ def _customers(value: object) -> int:
     return int(number)
 
 
-def field_checks(kb: KnowledgeBase) -> dict[str, Callable[[object], Any]]:
-    """The check of every segment field, by key; each returns the clean value."""
-    type_ids = kb.type_ids
-    return {
+def field_checks(kb: KnowledgeBase) -> Mapping[str, Callable[[object], Any]]:
+    """The check of every segment field, by key; each returns the clean value.
+
+    Built once per knowledge base's type ids: the loader asks for it for every
+    segment, and ``crstrat grade`` loads a thousand files in one run.
+    """
+    return _field_checks(kb.type_ids)
+
+
+@functools.lru_cache(maxsize=8)
+def _field_checks(type_ids: tuple[str, ...]) -> Mapping[str, Callable[[object], Any]]:
+    checks: dict[str, Callable[[object], Any]] = {
         "name": lambda v: _text(v, what="the segment's name"),
         "expectation": lambda v: _choice(v, type_ids, what="a relationship type id"),
         "goal": lambda v: _choices(v, GOALS, what="acquire, retain or expand", allow_empty=False),
@@ -189,6 +199,7 @@ def field_checks(kb: KnowledgeBase) -> dict[str, Callable[[object], Any]]:
         "existing": lambda v: _choices(v, type_ids, what="relationship type ids"),
         "proposal": lambda v: _choices(v, type_ids, what="relationship type ids"),
     }
+    return MappingProxyType(checks)
 
 
 def validate_field(kb: KnowledgeBase, key: str, value: object) -> Any:
