@@ -1,0 +1,209 @@
+"""``crstrat grade PATH...``: course submissions against the recommendation, for CI."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ._common import KbOption, console, load_kb, stdout_is_terminal
+
+if TYPE_CHECKING:
+    from ..grading import Grader, GradeReport, SubmissionGrade
+
+HELP = """\
+Grade course submissions: answers files whose segments carry a proposal.
+
+Each segment's proposal (the relationship types a student proposes, the
+primary first) is compared with crstrat's recommended mix: the primary right,
+the overlap with the mix weighted by score, no type the budget cannot carry.
+A submission scores the mean over its segments, from 0 to 1, with feedback on
+each choice that cost points. Folders are searched for *.yaml, *.yml and
+*.json files (hidden ones skipped).
+
+\b
+Examples:
+  crstrat grade submissions/                      a table, or JSON off a terminal
+  crstrat grade submissions/ --junit report.xml   a JUnit report for CI
+  crstrat grade alice.yaml bob.yaml --min-score 0.7 -f json
+
+Exit codes: 0 all passed, 1 any below the minimum score, 2 any unreadable
+file or a wrong call (the others are still graded).
+"""
+
+#: Extensions of answers files in a folder.
+SUFFIXES = (".yaml", ".yml", ".json")
+
+#: From this many files on, a terminal shows a progress bar on stderr.
+PROGRESS_FROM = 50
+
+
+class GradeFormat(StrEnum):
+    """The formats ``crstrat grade`` can print."""
+
+    table = "table"
+    json = "json"
+
+
+PathsArgument = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="PATH...",
+        help="Answers files, or folders searched for *.yaml, *.yml and *.json.",
+        show_default=False,
+    ),
+]
+MinScoreOption = Annotated[
+    float | None,
+    typer.Option(
+        "--min-score",
+        metavar="X",
+        min=0.0,
+        max=1.0,
+        help="Pass mark from 0 to 1 [default: grading.min_score of the knowledge base].",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    GradeFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format [default: table on a terminal, else json].",
+        show_default=False,
+        case_sensitive=False,
+    ),
+]
+JunitOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--junit",
+        metavar="PATH",
+        help="Also write a JUnit XML report (atomically): a testcase per submission.",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+
+
+def find_submissions(paths: list[Path]) -> list[tuple[str, Path]]:
+    """Each file to grade, as (label, path): files as given, folders searched recursively.
+
+    Folder contents come sorted; a path that does not exist is kept, so that
+    it is reported as an error beside the others; a file named twice is graded once.
+    """
+    found: list[tuple[str, Path]] = []
+    seen: set[str] = set()
+
+    def add(label: str, path: Path) -> None:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            found.append((label, path))
+
+    for path in paths:
+        if not path.is_dir():
+            add(str(path), path)
+            continue
+        inside = []
+        for root, dirs, files in os.walk(path):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            inside += [
+                os.path.join(root, f)
+                for f in files
+                if not f.startswith(".") and f.lower().endswith(SUFFIXES)
+            ]
+        for name in sorted(inside):
+            add(name, Path(name))
+    return found
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def grade_all(
+    grader: Grader, files: list[tuple[str, Path]]
+) -> tuple[list[SubmissionGrade], dict[str, float]]:
+    """Grade every file, with a progress bar on a terminal's stderr for large batches."""
+    results: list[SubmissionGrade] = []
+    seconds: dict[str, float] = {}
+
+    def grade_one(label: str, path: Path) -> None:
+        start = time.perf_counter()
+        results.append(grader.grade_file(path, label))
+        seconds[label] = time.perf_counter() - start
+
+    if len(files) >= PROGRESS_FROM and _stderr_is_terminal():
+        from rich.progress import Progress
+
+        with Progress(console=console(stderr=True), transient=True) as progress:
+            task = progress.add_task("Grading", total=len(files))
+            for label, path in files:
+                grade_one(label, path)
+                progress.advance(task)
+    else:
+        for label, path in files:
+            grade_one(label, path)
+    return results, seconds
+
+
+def exit_code(report: GradeReport) -> int:
+    """2 when any submission could not be read, else 1 when any is below the minimum, else 0."""
+    from ..errors import EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE
+
+    if report.summary.errors:
+        return EXIT_USAGE
+    return EXIT_CHECK_FAILED if report.summary.failed else EXIT_OK
+
+
+def grade(
+    paths: PathsArgument,
+    min_score: MinScoreOption = None,
+    fmt: FormatOption = None,
+    junit: JunitOption = None,
+    kb_dir: KbOption = None,
+) -> int:
+    """Grade course submissions against the recommendation."""
+    from ..errors import UsageError
+    from ..grading import Grader
+
+    kb = load_kb(kb_dir)
+    grader = Grader(kb, min_score)
+    files = find_submissions(paths)
+    if not files:
+        where = ", ".join(str(p) for p in paths)
+        raise UsageError(f"no answers files (*.yaml, *.yml, *.json) in {where}")
+    results, seconds = grade_all(grader, files)
+    report = grader.report(results)
+
+    if junit is not None:
+        from ..outputs import write_atomic
+        from ..render import junit as junit_xml
+
+        write_atomic(junit, junit_xml.render(report, seconds))
+        sys.stderr.write(f"crstrat: wrote {junit}\n")
+
+    out_format = fmt or (GradeFormat.table if stdout_is_terminal() else GradeFormat.json)
+    if out_format is GradeFormat.json:
+        from ..render.grade_json import render
+
+        sys.stdout.write(render(report))
+    elif stdout_is_terminal():
+        from ..render.grade_table import print_report
+
+        print_report(console(), report)
+    else:
+        from ..render.grade_table import render as render_table
+
+        sys.stdout.write(render_table(report))
+    sys.stdout.flush()
+    return exit_code(report)

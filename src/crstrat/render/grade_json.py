@@ -1,0 +1,69 @@
+"""A graded batch as JSON: ``{"results": [...], "summary": {...}}``.
+
+Each result is one submission (``file``, ``score``, ``passed``, ``error``,
+``segments``); each segment has its score, the credit of each rubric part,
+the proposal, the recommended mix and the feedback, costliest choice first.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import __version__
+from ..grading import GradeReport, SegmentGrade, SubmissionGrade
+
+SCHEMA_VERSION = 1
+
+
+def _round(value: float) -> float:
+    return round(value, 4)
+
+
+def segment_data(grade: SegmentGrade) -> dict[str, Any]:
+    """One segment's grade as JSON-ready data."""
+    return {
+        "name": grade.name,
+        "score": _round(grade.score),
+        "parts": {part: _round(credit) for part, credit in grade.parts.items()},
+        "proposal": list(grade.proposal),
+        "recommended": [{"type": e.type, "role": e.role} for e in grade.recommended],
+        "feedback": [
+            {"part": r.part, "points": _round(r.points), "text": r.text} for r in grade.remarks
+        ],
+    }
+
+
+def result_data(result: SubmissionGrade) -> dict[str, Any]:
+    """One submission's result as JSON-ready data."""
+    return {
+        "file": result.file,
+        "score": None if result.score is None else _round(result.score),
+        "passed": result.passed,
+        "error": result.error,
+        "segments": [segment_data(s) for s in result.segments],
+    }
+
+
+def report_data(report: GradeReport) -> dict[str, Any]:
+    """The whole batch as JSON-ready data."""
+    summary = report.summary
+    return {
+        "crstrat": SCHEMA_VERSION,
+        "version": __version__,
+        "results": [result_data(r) for r in report.results],
+        "summary": {
+            "submissions": summary.submissions,
+            "passed": summary.passed,
+            "failed": summary.failed,
+            "errors": summary.errors,
+            "min_score": summary.min_score,
+            "mean_score": None if summary.mean_score is None else _round(summary.mean_score),
+            "knowledge_base": {"name": report.knowledge_base, "sha256": report.knowledge_sha256},
+        },
+    }
+
+
+def render(report: GradeReport) -> str:
+    """The batch as one JSON document, with a final newline."""
+    return json.dumps(report_data(report), indent=2, ensure_ascii=False) + "\n"

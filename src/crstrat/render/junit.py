@@ -1,0 +1,83 @@
+"""A graded batch as JUnit XML, for CI systems that show test reports.
+
+One ``<testcase>`` per submission, named by its file: a ``<failure>`` when its
+score is below the minimum, an ``<error>`` when it could not be read, and the
+feedback in ``<system-out>``. Built with the standard library's ElementTree.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+
+from ..grading import GradeReport, SubmissionGrade
+
+#: Characters XML 1.0 cannot carry (control characters, lone surrogates...).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text that XML 1.0 can carry: other characters become visible ``\\xNN`` escapes."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def feedback(result: SubmissionGrade) -> str:
+    """A submission's grade and feedback as plain text, a line per segment and remark."""
+    if result.error is not None:
+        return result.error
+    lines = [f"score {result.score:.2f}"]
+    for seg in result.segments:
+        lines.append(f"{seg.name}: {seg.score:.2f}")
+        if not seg.remarks:
+            lines.append("  matches the recommendation")
+        lines += [f"  - {r.text} (-{r.points:.2f} {r.part})" for r in seg.remarks]
+    return "\n".join(lines)
+
+
+def render(report: GradeReport, seconds: Mapping[str, float] | None = None) -> str:
+    """The batch as a JUnit XML document; ``seconds`` gives each file's grading time."""
+    summary = report.summary
+    times = seconds or {}
+    total = f"{sum(times.values()):.3f}"
+    counts = {
+        "tests": str(summary.submissions),
+        "failures": str(summary.failed),
+        "errors": str(summary.errors),
+    }
+    suites = ET.Element("testsuites", {"name": "crstrat grade", **counts, "time": total})
+    suite = ET.SubElement(
+        suites, "testsuite", {"name": "crstrat grade", **counts, "skipped": "0", "time": total}
+    )
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (
+        ("min_score", f"{summary.min_score:g}"),
+        ("knowledge_base", report.knowledge_base),
+        ("knowledge_base_sha256", report.knowledge_sha256),
+    ):
+        ET.SubElement(properties, "property", name=name, value=xml_safe(value))
+    for result in report.results:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname="crstrat.grade",
+            name=xml_safe(result.file),
+            file=xml_safe(result.file),
+            time=f"{times.get(result.file, 0.0):.3f}",
+        )
+        text = xml_safe(feedback(result))
+        if result.error is not None:
+            error = ET.SubElement(case, "error", type="unreadable", message=xml_safe(result.error))
+            error.text = text
+            continue
+        if not result.passed:
+            failure = ET.SubElement(
+                case,
+                "failure",
+                type="below_min_score",
+                message=f"score {result.score:.2f} is below the minimum {summary.min_score:.2f}",
+            )
+            failure.text = text
+        ET.SubElement(case, "system-out").text = text
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
