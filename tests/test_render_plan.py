@@ -53,13 +53,28 @@ def test_json_contract(kb: KnowledgeBase) -> None:
     assert set(data) >= {"crstrat", "version", "knowledge_base", "company", "segments"}
     assert data["knowledge_base"] == {"name": "built-in", "sha256": kb.sha256}
     for seg in data["segments"]:
-        assert set(seg) >= {"name", "horizon", "customer_value", "budget", "ranking", "mix",
-                            "total_annual_cost", "tactics", "warnings"}
+        assert set(seg) >= {
+            "name",
+            "horizon",
+            "customer_value",
+            "budget",
+            "ranking",
+            "mix",
+            "total_annual_cost",
+            "tactics",
+            "warnings",
+        }
         assert seg["horizon"] in ("transactional", "long_term")
         assert sorted(r["type"] for r in seg["ranking"]) == sorted(kb.type_ids)
         for ranked in seg["ranking"]:
-            assert set(ranked) >= {"type", "score", "annual_cost", "cost_per_customer",
-                                   "affordable", "reasons"}
+            assert set(ranked) >= {
+                "type",
+                "score",
+                "annual_cost",
+                "cost_per_customer",
+                "affordable",
+                "reasons",
+            }
             for reason in ranked["reasons"]:
                 assert set(reason) >= {"criterion", "contribution", "text"}
         roles = [m["role"] for m in seg["mix"]]
@@ -75,8 +90,14 @@ HOSTILE = "[bold red]Evil[/] | *x* <script>alert(1)</script> \x1b[31mred\x1b[0m\
 
 
 def hostile_plan(kb: KnowledgeBase) -> Plan:
-    segment = Segment(name=HOSTILE, expectation="self_service", goals=("retain",),
-                      customers=100, purchases_per_year=2, spend_per_purchase=10)
+    segment = Segment(
+        name=HOSTILE,
+        expectation="self_service",
+        goals=("retain",),
+        customers=100,
+        purchases_per_year=2,
+        spend_per_purchase=10,
+    )
     return make_plan(kb, Answers(segments=(segment,), company=HOSTILE))
 
 
