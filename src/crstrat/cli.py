@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import browse, plan
+from .commands import browse, plan, report
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, CrstratError
 
 HELP = """\
@@ -64,6 +64,7 @@ app.command("plan", help=plan.HELP, no_args_is_help=False)(plan.plan)
 app.command("types")(browse.types)
 app.command("explain")(browse.explain)
 app.command("examples")(browse.examples)
+app.command("report", help=report.HELP, no_args_is_help=True)(report.report)
 
 
 def run(argv: list[str]) -> int:

@@ -1,0 +1,557 @@
+"""The consultant's report: markdown from a Jinja2 template, and HTML from that markdown.
+
+The template (``crstrat/templates/report.md.j2``, or a consultant's own) gets a
+*report context*: plain dicts, lists and strings in which every piece of text
+is already markdown-escaped (user text, and knowledge-base text too, so a custom
+knowledge base cannot break a table either). A template cannot reach the raw
+user text, so a restyled template cannot let it inject markup by mistake.
+
+The HTML is the markdown rendered by markdown-it-py with raw HTML off, only
+http(s) and mailto links allowed, inside one self-contained page (inline CSS,
+no scripts, no external assets). Text that merely *looks* like a script
+scheme or an event handler (``javascript:``, ``onerror=``) is written with a
+character entity, so it reads the same but matches no filter.
+
+Imports jinja2 and markdown-it: import this module only when a report is made.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from markupsafe import Markup
+
+from .. import __version__
+from ..errors import InputError
+from ..figures import count, listing, money, printable, share
+from ..model import KnowledgeBase, MixEntry, Plan, SegmentPlan
+from ..whatif import AnswerChange, BudgetShift, WhatIf
+from .markdown import escape
+
+TEMPLATE = "report.md.j2"
+HTML_TEMPLATE = "report.html.j2"
+ROLES_TEXT = {"primary": "primary", "support": "support", "fallback": "fallback"}
+CRITERION_TITLES = {
+    "expectation": "Expectation",
+    "goals": "Goals",
+    "horizon": "Horizon",
+    "channels": "Channels",
+    "complexity": "Complexity",
+    "market": "Market",
+    "economics": "Economics",
+    "scale": "Scale",
+}
+_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|livescript|data|file)(\s*):")
+_HANDLER = re.compile(r"(?i)\b(on[a-z]+)(\s*)=")
+_SAFE_LINK = re.compile(r"(?i)^(https?:|mailto:|#)")
+# words the quadrant chart grammar reads as keywords wherever a word (or a
+# hyphenated part of one) starts with them
+_CHART_KEYWORDS = (
+    "title",
+    "acctitle",
+    "accdescr",
+    "classdef",
+    "quadrantchart",
+    "section",
+    "x-axis",
+    "y-axis",
+    "quadrant-",
+)
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+def _defuse(text: str, colon: str, equals: str) -> str:
+    """Write the ``:`` of a script scheme and the ``=`` of an event handler differently."""
+    text = _SCHEME.sub(lambda m: f"{m.group(1)}{m.group(2)}{colon}", text)
+    return _HANDLER.sub(lambda m: f"{m.group(1)}{m.group(2)}{equals}", text)
+
+
+def md(text: object) -> str:
+    """Text made literal in markdown, inline or in a table cell (the ``md`` filter).
+
+    :func:`crstrat.render.markdown.escape` (markdown punctuation, ``<>&``, line
+    breaks, control characters), plus parentheses, so ``](`` never appears,
+    and entities for the colon of ``javascript:`` and the ``=`` of ``onerror=``.
+    """
+    value = escape(text).replace("(", "\\(").replace(")", "\\)")
+    return _defuse(value, "&#58;", "&#61;")
+
+
+def html_text(text: object) -> Markup:
+    """Text made literal in HTML (for the page title), control characters visible."""
+    return Markup(_defuse(html.escape(printable(text), quote=True), "&#58;", "&#61;"))
+
+
+def chart_label(name: str, fallback: str) -> str:
+    """A point name a mermaid quadrant chart accepts: letters, digits, spaces and
+    inner hyphens, starting with a letter, and no keyword of the chart grammar."""
+    for candidate in (name, fallback.replace("_", " ")):
+        cleaned = "".join(ch if ch.isalnum() or ch == "-" else " " for ch in candidate)
+        words = [w.strip("-") for w in cleaned.split()]
+        words = [w for w in words if w]
+        if not words or not words[0][0].isalpha():
+            continue
+        text = " ".join(words)
+        starts = [text.lower()[i:] for i in range(len(text)) if i == 0 or text[i - 1] in " -"]
+        if not any(start.startswith(_CHART_KEYWORDS) for start in starts):
+            return text
+    return "Type"
+
+
+# --------------------------------------------------------------------------- the context
+
+
+def _role_names(kb: KnowledgeBase, mix: tuple[MixEntry, ...], role: str) -> list[str]:
+    return [md(kb.type(e.type).name) for e in mix if e.role == role]
+
+
+def _mix_text(kb: KnowledgeBase, mix: tuple[MixEntry, ...]) -> str:
+    return md(", ".join(f"{kb.type(e.type).name.lower()} ({ROLES_TEXT[e.role]})" for e in mix))
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _why(kb: KnowledgeBase, seg: SegmentPlan) -> list[str]:
+    """Two or three sentences on the stance, built from the reasons and the mix."""
+    primary_entry = seg.mix[0]
+    primary = seg.ranked(primary_entry.type)
+    name = kb.type(primary.type).name
+    strongest = sorted(primary.reasons, key=lambda r: -r.contribution)[:2]
+    sentences = [
+        f"{name} is the primary type, {primary_entry.why}: it "
+        f"{' and '.join(r.text for r in strongest)}."
+    ]
+    support = [kb.type(e.type).name.lower() for e in seg.mix if e.role == "support"]
+    fallback = [e for e in seg.mix if e.role == "fallback"]
+    parts = []
+    if support:
+        verb = "supports" if len(support) == 1 else "support"
+        parts.append(f"{listing(support).capitalize()} {verb} it, close in score and within budget")
+    if fallback:
+        entry = fallback[0]
+        parts.append(
+            f"{kb.type(entry.type).name.lower()} is the human fallback: {_lower_first(entry.why)}"
+        )
+    if parts:
+        text = "; ".join(parts)
+        sentences.append(text[:1].upper() + text[1:] + ".")
+    weakest = min(primary.reasons, key=lambda r: r.fit)
+    if weakest.fit < 0.4:
+        sentences.append(f"Watch one weakness: it {weakest.text}.")
+    return [md(s) for s in sentences]
+
+
+def _chart(kb: KnowledgeBase, seg: SegmentPlan) -> list[dict[str, str]]:
+    """Quadrant chart points: personal touch across, cost to serve (log-scaled) up."""
+    per_customer = {r.type: r.costing.cost_per_customer for r in seg.ranking}
+    positive = [c for c in per_customer.values() if c > 0]
+    low, high = (min(positive), max(positive)) if positive else (1.0, 1.0)
+    roles = {e.type: e.role for e in seg.mix}
+    points = []
+    for rel_type in kb.types:
+        cost = per_customer[rel_type.id]
+        if high > low and cost > 0:
+            up = (math.log(cost) - math.log(low)) / (math.log(high) - math.log(low))
+        else:
+            up = 0.0 if positive and cost <= 0 else 0.5
+        label = chart_label(rel_type.name, rel_type.id)
+        if rel_type.id in roles:
+            label += f" - {roles[rel_type.id]}"
+        points.append(
+            {
+                "label": label,
+                "x": f"{0.05 + 0.9 * rel_type.personal_touch:.2f}",
+                "y": f"{0.05 + 0.9 * up:.2f}",
+            }
+        )
+    return points
+
+
+def _round_money(amount: float, upward: bool) -> float:
+    """Round to what money() shows (cents below 100, units above), up or down."""
+    step = 0.01 if abs(amount) < 100 else 1.0
+    steps = amount / step
+    return (math.ceil(steps - 1e-9) if upward else math.floor(steps + 1e-9)) * step
+
+
+def _shift(
+    kb: KnowledgeBase, seg: SegmentPlan, shift: BudgetShift | None, currency: str
+) -> dict[str, str] | None:
+    if shift is None:
+        return None
+    per_customer = _round_money(shift.budget_per_customer, upward=shift.direction == "raise")
+    revenue_share = ""
+    if seg.customer_value > 0:
+        fraction = per_customer / seg.customer_value
+        revenue_share = share(fraction) if fraction >= 0.0005 else "less than 0.1%"
+    return {
+        "per_customer": md(money(per_customer, currency)),
+        "budget": md(money(per_customer * seg.segment.customers, currency)),
+        "revenue_share": md(revenue_share),
+        "primary": md(kb.type(shift.primary).name),
+        "mix": _mix_text(kb, shift.mix),
+    }
+
+
+def _same_budget(a: BudgetShift | None, b: BudgetShift | None) -> bool:
+    if a is None or b is None:
+        return False
+    return math.isclose(a.budget_per_customer, b.budget_per_customer, rel_tol=1e-5)
+
+
+def _change_text(kb: KnowledgeBase, flip: AnswerChange) -> str:
+    if flip.answer == "expectation":
+        return f"expects {kb.type(flip.value).name.lower()}"
+    if flip.answer == "goal":
+        title = kb.goals[flip.value].title.lower()
+        return {"set": f"only: {title}", "add": f"add: {title}", "remove": f"drop: {title}"}[
+            flip.action
+        ]
+    if flip.answer == "channels":
+        title = kb.channels[flip.value].title.lower()
+        return f"add {title}" if flip.action == "add" else f"stop using {title}"
+    if flip.answer == "complexity":
+        return f"{kb.complexity[flip.value].title.lower()} complexity"
+    return kb.markets[flip.value].title
+
+
+def _whatif(kb: KnowledgeBase, seg: SegmentPlan, what: WhatIf, currency: str) -> dict[str, Any]:
+    answers = {
+        "expectation": "Expectation",
+        "goal": "Goal",
+        "channels": "Channels",
+        "complexity": "Complexity",
+        "market": "Market",
+    }
+    return {
+        "primary_up": _shift(kb, seg, what.primary_up, currency),
+        "primary_down": _shift(kb, seg, what.primary_down, currency),
+        # a mix change at the same budget as the primary's is the same change
+        "mix_up": None
+        if _same_budget(what.mix_up, what.primary_up)
+        else _shift(kb, seg, what.mix_up, currency),
+        "mix_down": None
+        if _same_budget(what.mix_down, what.primary_down)
+        else _shift(kb, seg, what.mix_down, currency),
+        "searched_up_to": md(money(_round_money(what.searched_up_to, True), currency)),
+        "budget_is_zero": what.budget_per_customer <= 0,
+        "flips": [
+            {
+                "answer": answers[flip.answer],
+                "change": md(_change_text(kb, flip)),
+                "primary": md(kb.type(flip.primary).name),
+                "mix": _mix_text(kb, flip.mix),
+            }
+            for flip in what.flips
+        ],
+    }
+
+
+def _score_rows(kb: KnowledgeBase, seg: SegmentPlan) -> list[dict[str, Any]]:
+    roles = {e.type: e.role for e in seg.mix}
+    rows = []
+    for ranked in seg.ranking:
+        strongest = sorted(ranked.reasons, key=lambda r: -r.contribution)[:2]
+        weakest = min(ranked.reasons, key=lambda r: r.fit)
+        rows.append(
+            {
+                "type": md(kb.type(ranked.type).name),
+                "score": f"{ranked.score:.2f}",
+                "role": roles.get(ranked.type, ""),
+                "contributions": [f"{r.contribution:.2f}" for r in ranked.reasons],
+                "strongest": md(", and ".join(r.text for r in strongest)),
+                "weakest": md(weakest.text) if weakest.fit < 0.4 else "",
+            }
+        )
+    return rows
+
+
+def _cost_rows(kb: KnowledgeBase, seg: SegmentPlan, currency: str) -> list[dict[str, str]]:
+    in_mix = {e.type: e for e in seg.mix}
+    rows = []
+    for ranked in seg.ranking:
+        cost = ranked.costing
+        entry = in_mix.get(ranked.type)
+        role = ""
+        if entry is not None:
+            role = entry.role
+            if not math.isclose(entry.annual_cost, cost.annual_cost, rel_tol=1e-9):
+                role += f" ({money(entry.annual_cost, currency)})"
+        rows.append(
+            {
+                "type": md(kb.type(ranked.type).name),
+                "yearly": md(money(cost.annual_cost, currency)),
+                "per_customer": md(money(cost.cost_per_customer, currency)),
+                "share": share(cost.annual_cost / seg.budget) if seg.budget > 0 else "n/a",
+                "fits": "yes" if cost.affordable else "no",
+                "role": md(role),
+            }
+        )
+    return rows
+
+
+def _tactics(kb: KnowledgeBase, seg: SegmentPlan) -> list[dict[str, Any]]:
+    groups = []
+    for goal in seg.segment.goals:
+        items = [
+            {
+                "title": md(c.tactic.title),
+                "kind": md(c.tactic.kind),
+                "summary": md(c.tactic.summary),
+                "first_step": md(c.tactic.first_step),
+                "example": md(c.tactic.example) if c.tactic.example else "",
+            }
+            for c in seg.tactics
+            if c.goal == goal
+        ]
+        groups.append({"goal": md(kb.goals[goal].title), "tactics": items})
+    return groups
+
+
+def _applies(types: tuple[str, ...], mix_types: set[str]) -> bool:
+    return not types or bool(mix_types.intersection(types))
+
+
+def _segment(kb: KnowledgeBase, plan: Plan, seg: SegmentPlan, what: WhatIf) -> dict[str, Any]:
+    cur = plan.currency
+    s = seg.segment
+    mix_types = {e.type for e in seg.mix}
+    used = seg.total_annual_cost / seg.budget if seg.budget > 0 else math.inf
+    primary = kb.type(seg.primary)
+    existing = None
+    if s.existing:
+
+        def names(ids: tuple[str, ...]) -> str:
+            return md(", ".join(kb.type(t).name for t in ids) or "none")
+
+        existing = {
+            "keep": names(seg.existing.keep),
+            "add": names(seg.existing.add),
+            "drop": names(seg.existing.drop),
+        }
+    return {
+        "name": md(s.name),
+        "customers": count(s.customers),
+        "customer_value": md(money(seg.customer_value, cur)),
+        "budget": md(money(seg.budget, cur)),
+        "budget_per_customer": md(money(seg.budget_per_customer, cur)),
+        "total": md(money(seg.total_annual_cost, cur)),
+        "total_per_customer": md(money(seg.total_annual_cost / s.customers, cur)),
+        "used": share(used) if math.isfinite(used) else "n/a",
+        "budget_used": used,
+        "horizon": seg.horizon,
+        "horizon_title": md(kb.horizon.titles[seg.horizon]),
+        "horizon_word": "long-term" if seg.horizon == "long_term" else "transactional",
+        "expectation": md(kb.type(s.expectation).name),
+        "expectation_met": s.expectation in mix_types,
+        "goals": md(listing([kb.goals[g].title.lower() for g in s.goals])),
+        "market": md(kb.markets[seg.market].title),
+        "complexity": md(kb.complexity[seg.complexity].title.lower()),
+        "channels": md(", ".join(kb.channels[c].title.lower() for c in seg.channels) or "none"),
+        "primary": md(primary.name),
+        "primary_summary": md(primary.summary),
+        "support": _role_names(kb, seg.mix, "support"),
+        "fallback": _role_names(kb, seg.mix, "fallback"),
+        "mix": [
+            {
+                "role": e.role,
+                "type": md(kb.type(e.type).name),
+                "cost": md(money(e.annual_cost, cur)),
+                "why": md(e.why),
+            }
+            for e in seg.mix
+        ],
+        "why": _why(kb, seg),
+        "existing": existing,
+        "scores": _score_rows(kb, seg),
+        "costs": _cost_rows(kb, seg, cur),
+        "tactics": _tactics(kb, seg),
+        "industries": [
+            {
+                "type": md(kb.type(e.type).name),
+                "examples": [
+                    {"industry": md(x.industry), "text": md(x.text)}
+                    for x in kb.type(e.type).other_industries
+                ],
+            }
+            for e in seg.mix
+            if kb.type(e.type).other_industries
+        ],
+        "challenges": [
+            {"title": md(c.title), "summary": md(c.summary), "mitigation": md(c.mitigation)}
+            for c in kb.challenges
+            if _applies(c.types, mix_types)
+        ],
+        "elements": [
+            {"title": md(e.title), "summary": md(e.summary), "check": md(e.check)}
+            for e in kb.elements
+        ],
+        "cost_tips": [
+            {"title": md(t.title), "summary": md(t.summary)}
+            for t in kb.cost_tips
+            if _applies(t.types, mix_types)
+        ],
+        "warnings": [md(w) for w in seg.warnings],
+        "whatif": _whatif(kb, seg, what, cur),
+        "chart": _chart(kb, seg),
+    }
+
+
+def _source_text(kb: KnowledgeBase, source_id: str) -> str:
+    source = kb.sources[source_id]
+    text = source.title
+    by = ", ".join(x for x in (source.author, source.publisher) if x)
+    if by:
+        text += f", {by}"
+    if source.licence:
+        text += f" ({source.licence})"
+    if source.note:
+        text += f". {source.note}"
+    return md(text)
+
+
+def report_context(
+    plan: Plan, kb: KnowledgeBase, what_ifs: tuple[WhatIf, ...], date: str | None = None
+) -> dict[str, Any]:
+    """Everything the report template shows, every text markdown-escaped."""
+    criteria = [r.criterion for r in plan.segments[0].ranking[0].reasons] if plan.segments else []
+    return {
+        "company": md(plan.company) if plan.company else "",
+        "currency": md(plan.currency),
+        "date": md(date) if date else "",
+        "version": __version__,
+        "knowledge_base": {"name": md(kb.name), "sha256": plan.knowledge_sha256[:12]},
+        "criteria": [
+            {
+                "title": CRITERION_TITLES.get(c, md(c.capitalize())),
+                "weight": f"{kb.scoring.weights.get(c, 0.0):.2f}",
+            }
+            for c in criteria
+        ],
+        "segments": [
+            _segment(kb, plan, seg, what) for seg, what in zip(plan.segments, what_ifs, strict=True)
+        ],
+        "sources": [_source_text(kb, sid) for sid in kb.sources],
+        "canvas_credit": md(kb.canvas_credit),
+    }
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def builtin_template(name: str = TEMPLATE) -> str:
+    """The text of a template shipped with crstrat."""
+    return resources.files("crstrat").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _environment(templates: Mapping[str, str], *, autoescape: bool) -> SandboxedEnvironment:
+    # sandboxed: a template handed over by someone else cannot reach Python internals
+    env = SandboxedEnvironment(
+        loader=jinja2.DictLoader(dict(templates)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md
+    return env
+
+
+def render_markdown(
+    plan: Plan,
+    kb: KnowledgeBase,
+    what_ifs: tuple[WhatIf, ...],
+    *,
+    template: str | None = None,
+    template_source: str = "template",
+    date: str | None = None,
+) -> str:
+    """The report as markdown, from ``template`` (text) or the built-in template.
+
+    A template that does not parse or render is an InputError naming
+    ``template_source`` and, where known, the line.
+    """
+    text = builtin_template() if template is None else template
+    name = TEMPLATE if template is None else template_source
+    context = report_context(plan, kb, what_ifs, date)
+    try:
+        return _environment({name: text}, autoescape=False).get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(
+            exc.message or "syntax error", source=template_source, line=exc.lineno
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise InputError(
+            f"the template failed: {exc.message or exc.__class__.__name__}", source=template_source
+        ) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+        raise InputError(f"the template failed: {exc}", source=template_source) from None
+
+
+# --------------------------------------------------------------------------- html
+
+
+def _text_rule(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    text = _defuse(html.escape(tokens[idx].content, quote=False), "&#58;", "&#61;")
+    # literal markdown link syntax in the text stays text, and reads as none either
+    return text.replace("](", "]&#40;")
+
+
+def markdown_to_html(text: str) -> str:
+    """An HTML fragment: raw HTML in the markdown shown as text, only safe links."""
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser.enable("table")
+    parser.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
+    parser.add_render_rule("text", _text_rule)
+    fragment: str = parser.render(text)
+    # a checklist item ("- [ ] ...") prints as a box to tick
+    return fragment.replace("<li>[ ] ", "<li>\u2610 ")
+
+
+def render_html(markdown_text: str, title: str) -> str:
+    """One self-contained HTML page (inline CSS, no scripts) with the report."""
+    env = _environment({HTML_TEMPLATE: builtin_template(HTML_TEMPLATE)}, autoescape=True)
+    page = env.get_template(HTML_TEMPLATE).render(
+        title=html_text(title),
+        body=Markup(markdown_to_html(markdown_text)),
+        version=__version__,
+    )
+    return page
+
+
+def render(
+    plan: Plan,
+    kb: KnowledgeBase,
+    what_ifs: tuple[WhatIf, ...],
+    *,
+    fmt: str = "markdown",
+    template: str | None = None,
+    template_source: str = "template",
+    date: str | None = None,
+) -> str:
+    """The report as ``markdown`` or ``html``."""
+    text = render_markdown(
+        plan, kb, what_ifs, template=template, template_source=template_source, date=date
+    )
+    if fmt == "html":
+        company = plan.company or "your company"
+        return render_html(text, f"Customer relationships report: {company}")
+    return text

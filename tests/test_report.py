@@ -1,0 +1,446 @@
+"""``crstrat report``: golden files, hostile names, whole HTML documents, atomic output.
+
+The golden files are tests/golden/report-airline.md and report-airline.html
+(the knowledge base's fingerprint and crstrat's version masked). After an
+intended change, regenerate them and review the diff:
+
+    CRSTRAT_UPDATE_GOLDEN=1 python -m pytest tests/test_report.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markdown_it import MarkdownIt
+
+from crstrat import __version__
+from crstrat.model import KnowledgeBase
+from crstrat.render.report import builtin_template, chart_label, markdown_to_html, md
+
+Cli = Any
+GOLDEN = Path(__file__).parent / "golden"
+
+HOSTILE_COMPANY = "Evil | *Co* _x_ # [x](javascript:alert(1)) <script>alert(1)</script>"
+HOSTILE_NAMES = [
+    "<img src=x onerror=alert(1)>",
+    "`code` | pipe\nnew line\n# heading\n- item",
+    "[click](javascript:alert(1)) *b* _u_ ![i](x) <a href='javascript:alert(1)'>a</a> {{ 7*7 }}",
+]
+HOSTILE = textwrap.dedent(
+    """\
+    crstrat: 1
+    company: "Evil | *Co* _x_ # [x](javascript:alert(1)) <script>alert(1)</script>"
+    currency: "<b>$</b>"
+    segments:
+      - name: "<img src=x onerror=alert(1)>"
+        expectation: automated_services
+        goal: retain
+        customers: 5000
+        purchases_per_year: 4
+        spend_per_purchase: 60
+      - name: "`code` | pipe\\nnew line\\n# heading\\n- item"
+        expectation: personal_assistance
+        goal: [acquire, expand]
+        customers: 300
+        purchases_per_year: 1
+        spend_per_purchase: 2000
+        market: b2b
+      - name: "[click](javascript:alert(1)) *b* _u_ ![i](x) <a href='javascript:alert(1)'>a</a> {{ 7*7 }}"
+        expectation: communities
+        goal: expand
+        customers: 100000
+        purchases_per_year: 12
+        spend_per_purchase: 10
+        budget_per_customer: 0.2
+    """
+)
+
+# what a markdown renderer may make of the report, attributes included
+MARKDOWN_TAGS = {
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "ul",
+    "li",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+PAGE_TAGS = MARKDOWN_TAGS | {"html", "head", "meta", "title", "style", "body", "main"}
+VOID = {"meta"}
+
+
+def stable(text: str, kb: KnowledgeBase) -> str:
+    """The report with the knowledge base's fingerprint and crstrat's version masked."""
+    text = text.replace(kb.sha256[:12], "<sha>")
+    return text.replace(f"crstrat {__version__}", "crstrat <version>")
+
+
+class Page(HTMLParser):
+    """Collects tags, attributes, nesting problems and heading texts of an HTML text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.doctype = ""
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str, str | None]] = []
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+        self.headings: dict[str, list[str]] = {}
+        self.title = ""
+        self._text: list[str] | None = None
+
+    def handle_decl(self, decl: str) -> None:
+        self.doctype = decl
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs.extend((tag, name, value) for name, value in attrs)
+        if tag not in VOID:
+            self.stack.append(tag)
+        if tag in ("h1", "h2", "h3", "h4", "title"):
+            self._text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+            return
+        self.stack.pop()
+        if self._text is not None and tag in ("h1", "h2", "h3", "h4", "title"):
+            text = "".join(self._text)
+            if tag == "title":
+                self.title = text
+            else:
+                self.headings.setdefault(tag, []).append(text)
+            self._text = None
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+
+def parse(text: str) -> Page:
+    page = Page()
+    page.feed(text)
+    page.close()
+    return page
+
+
+def shown(name: str) -> str:
+    """How a name is shown in the report: its line breaks become spaces."""
+    return name.replace("\n", " ")
+
+
+def check_no_injection(page: Page, allowed: set[str]) -> None:
+    assert set(page.tags) <= allowed, set(page.tags) - allowed
+    for tag, name, value in page.attrs:
+        assert not name.startswith("on"), (tag, name)
+        assert name not in ("href", "src", "srcdoc", "action", "formaction"), (tag, name)
+        if name == "style":
+            assert value is not None and re.fullmatch(r"text-align:(left|right|center)", value)
+        elif tag == "code":
+            assert (name, value) == ("class", "language-mermaid")
+        elif tag == "meta":
+            assert name in ("charset", "name", "content")
+        elif tag == "html":
+            assert (name, value) == ("lang", "en")
+        else:
+            raise AssertionError(f"unexpected attribute {name}={value!r} on <{tag}>")
+
+
+def markdown_tables(text: str) -> list[list[str]]:
+    """The tables of a markdown text, each as its lines."""
+    tables: list[list[str]] = []
+    current: list[str] = []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            tables.append(current)
+            current = []
+    return tables
+
+
+def check_tables(text: str) -> int:
+    tables = markdown_tables(text)
+    for table in tables:
+        cells = [len(re.findall(r"(?<!\\)\|", line)) for line in table]
+        assert len(set(cells)) == 1, table
+        assert re.fullmatch(r"\|( -+:? \|)+", table[1]), table[1]
+        assert len(table) >= 3
+    return len(tables)
+
+
+@pytest.fixture
+def hostile(in_tmp: Path) -> Path:
+    path = in_tmp / "hostile.yaml"
+    path.write_text(HOSTILE, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- golden files
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_golden(cli: Cli, kb: KnowledgeBase, fmt: str) -> None:
+    result = cli("report", "--example", "airline", "--format", "markdown" if fmt == "md" else fmt)
+    assert result.code == 0, result.err
+    text = stable(result.out, kb)
+    golden = GOLDEN / f"report-airline.{fmt}"
+    if os.environ.get("CRSTRAT_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("example", ["airline", "budget_airline", "dental_clinic", "software"])
+def test_every_example_has_all_sections(cli: Cli, example: str) -> None:
+    result = cli("report", "--example", example)
+    assert result.code == 0, result.err
+    text = result.out
+    for heading in (
+        "## Summary",
+        "### Relationship stance",
+        "### Score breakdown",
+        "### Cost trade-offs",
+        "### Tactics by goal",
+        "### Examples from other industries",
+        "### Challenges and how to meet them",
+        "### Key elements checklist",
+        "### What would change the recommendation",
+        "### Personal touch and cost to serve",
+        "## Customer Relationships block for the canvas",
+        "## Sources",
+        "## Credits",
+    ):
+        assert heading in text, heading
+    assert "```mermaid\nquadrantChart\n" in text
+    assert "CC BY-SA" in text
+    assert "*First step:*" in text
+    assert check_tables(text) >= 3
+
+
+def test_cost_tips_only_when_the_budget_is_tight(cli: Cli) -> None:
+    text = cli("report", "--example", "airline").out
+    leisure, corporate = text.split("\n## ")[2:4]
+    assert "### Keeping costs down" not in leisure  # 3.5% of the budget
+    assert "### Keeping costs down" in corporate  # 94.7% of the budget
+
+
+def test_chart_points_are_safe_and_mark_the_mix(cli: Cli, kb: KnowledgeBase) -> None:
+    text = cli("report", "--example", "airline").out
+    chart = text.split("```mermaid\n")[1].split("```")[0]
+    points = re.findall(r"^    (.+): \[(0\.\d\d), (0\.\d\d)\]$", chart, re.MULTILINE)
+    assert len(points) == len(kb.types)
+    assert all(re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", label) for label, _, _ in points)
+    labels = [label for label, _, _ in points]
+    assert "Automated services - primary" in labels
+    assert "Self-service - support" in labels
+    assert "Personal assistance - fallback" in labels
+
+
+# --------------------------------------------------------------------------- hostile names
+
+
+def test_hostile_names_markdown(cli: Cli, hostile: Path, in_tmp: Path) -> None:
+    result = cli("report", "--answers", hostile, "-o", "report.md")
+    assert result.code == 0, result.err
+    text = (in_tmp / "report.md").read_text(encoding="utf-8")
+    for raw in ("<script", "<img", "<a ", "javascript:", "onerror=", "](", "<b>"):
+        assert raw not in text, raw
+    assert check_tables(text) >= 3
+    assert text.count("```mermaid\nquadrantChart\n") == 3
+    # a renderer that lets raw HTML through still finds none in the report
+    permissive = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+    page = parse(permissive)
+    check_no_injection(page, MARKDOWN_TAGS)
+    assert page.headings["h1"] == [f"Customer relationships report: {HOSTILE_COMPANY}"]
+    for name in HOSTILE_NAMES:
+        assert shown(name) in page.headings["h2"], name
+    # a second run gives the same bytes
+    assert cli("report", "--answers", hostile, "-o", "again.md").code == 0
+    assert (in_tmp / "again.md").read_bytes() == (in_tmp / "report.md").read_bytes()
+
+
+def test_hostile_names_html(cli: Cli, hostile: Path, in_tmp: Path) -> None:
+    result = cli("report", "--answers", hostile, "-o", "report.html")
+    assert result.code == 0, result.err
+    text = (in_tmp / "report.html").read_text(encoding="utf-8")
+    for raw in ("<script", "<img", "<a ", "javascript:", "onerror=", "<b>", "<link", "@import"):
+        assert raw not in text, raw
+    page = parse(text)
+    assert page.doctype.lower() == "doctype html"
+    assert page.problems == [] and page.stack == []
+    assert page.tags[:2] == ["html", "head"] and "body" in page.tags
+    check_no_injection(page, PAGE_TAGS)
+    assert page.tags.count("title") == 1
+    assert page.title == f"Customer relationships report: {HOSTILE_COMPANY}"
+    assert page.tags.count("table") >= 3
+    assert page.tags.count("thead") == page.tags.count("table")
+    for name in HOSTILE_NAMES:
+        assert shown(name) in page.headings["h2"], name
+    assert text.count('<code class="language-mermaid">quadrantChart') == 3
+    assert cli("report", "--answers", hostile, "-o", "again.html").code == 0
+    assert (in_tmp / "again.html").read_bytes() == (in_tmp / "report.html").read_bytes()
+
+
+def test_markdown_escape_filter() -> None:
+    assert md("a | b") == "a \\| b"
+    assert md("[x](javascript:alert(1))") == "\\[x\\]\\(javascript&#58;alert\\(1\\)\\)"
+    assert md("<img onerror=x>") == "&lt;img onerror&#61;x&gt;"
+    assert md("two\nlines") == "two lines"
+
+
+def test_html_links_only_to_safe_schemes() -> None:
+    fragment = markdown_to_html(
+        "[a](javascript:alert(1)) [b](https://example.org) <script>x</script> ![i](data:x)"
+    )
+    page = parse(fragment)
+    hrefs = [value for tag, name, value in page.attrs if name == "href"]
+    assert hrefs == ["https://example.org"]
+    assert "script" not in page.tags and "img" not in page.tags
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("Self-service", "Self-service"),
+        ("a:b(c) [d]", "a b c d"),
+        ("Titled care", "my type"),
+        ("Max x-axis", "my type"),
+        ("9 lives", "my type"),
+        ("-lead", "lead"),
+    ],
+)
+def test_chart_label(name: str, label: str) -> None:
+    assert chart_label(name, "my_type") == label
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_bad_answers_exit_2_and_leave_the_output(cli: Cli, in_tmp: Path) -> None:
+    (in_tmp / "bad.yaml").write_text("crstrat: 1\nsegments: [{name: x, goal: grow}]\n")
+    for name in ("report.md", "report.html"):
+        (in_tmp / name).write_text("previous report", encoding="utf-8")
+        result = cli("report", "--answers", "bad.yaml", "-o", name)
+        assert result.code == 2
+        assert "bad.yaml" in result.err
+        assert (in_tmp / name).read_text(encoding="utf-8") == "previous report"
+    assert sorted(p.name for p in in_tmp.iterdir()) == ["bad.yaml", "report.html", "report.md"]
+
+
+def test_output_by_extension(cli: Cli, in_tmp: Path) -> None:
+    assert cli("report", "--example", "dental_clinic", "-o", "r.html").code == 0
+    assert (in_tmp / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert cli("report", "--example", "dental_clinic", "-o", "r.txt").code == 0
+    assert (in_tmp / "r.txt").read_text(encoding="utf-8").startswith("# Customer relationships")
+
+
+def test_usage_errors(cli: Cli, in_tmp: Path) -> None:
+    assert cli("report", "--example", "airline", "--date", "soon").code == 2
+    assert cli("report", "--example", "airline", "--answers", "x.yaml").code == 2
+    result = cli("report", "--format", "html")
+    assert result.code == 2 and "--answers" in result.err
+    assert cli("report", "--example", "nope").code == 2
+
+
+def test_date_only_when_asked(cli: Cli) -> None:
+    assert "Date:" not in cli("report", "--example", "dental_clinic").out
+    dated = cli("report", "--example", "dental_clinic", "--date", "2025-03-01").out
+    assert "Date: 2025-03-01" in dated
+
+
+def test_write_template_and_use_it(cli: Cli, in_tmp: Path) -> None:
+    result = cli("report", "--write-template", "mine.md.j2")
+    assert result.code == 0, result.err
+    assert (in_tmp / "mine.md.j2").read_text(encoding="utf-8") == builtin_template()
+    # never over an existing (perhaps edited) template
+    (in_tmp / "mine.md.j2").write_text("{{ company }}: {{ segments | length }} segments\n")
+    assert cli("report", "--write-template", "mine.md.j2").code == 2
+    assert (in_tmp / "mine.md.j2").read_text().startswith("{{ company }}")
+    custom = cli("report", "--example", "software", "--template", "mine.md.j2")
+    assert (custom.code, custom.out) == (0, "Planwise: 3 segments\n")
+    assert cli("report", "--write-template", "-").out == builtin_template()
+    assert cli("report", "--write-template", "x", "--example", "airline").code == 2
+
+
+def test_the_same_template_written_out_gives_the_same_report(cli: Cli, in_tmp: Path) -> None:
+    assert cli("report", "--write-template", "mine.md.j2").code == 0
+    built_in = cli("report", "--example", "airline").out
+    assert cli("report", "--example", "airline", "--template", "mine.md.j2").out == built_in
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ nothing_here }}", "nothing_here"),
+        ("{% for x in segments %}", "t.md.j2:1: "),
+        ("{{ ''.__class__.__mro__ }}", "template failed"),
+        ("{{ segments[0].name | no_such_filter }}", "no_such_filter"),
+    ],
+)
+def test_broken_template_exits_2(cli: Cli, in_tmp: Path, template: str, message: str) -> None:
+    (in_tmp / "t.md.j2").write_text(template)
+    (in_tmp / "out.md").write_text("previous")
+    result = cli("report", "--example", "airline", "--template", "t.md.j2", "-o", "out.md")
+    assert result.code == 2
+    assert "t.md.j2" in result.err and message in result.err
+    assert (in_tmp / "out.md").read_text() == "previous"
+
+
+def test_help_names_the_template_commands(cli: Cli) -> None:
+    text = cli("report", "--help").out
+    for flag in ("--write-template", "--template", "--format", "--output", "--date", "--kb"):
+        assert flag in text
+
+
+def test_start_up_does_not_import_jinja2() -> None:
+    code = (
+        "import sys\n"
+        "from crstrat.__main__ import main\n"
+        "main(['--help'])\n"
+        "print([m for m in sys.modules if m.split('.')[0] in ('jinja2', 'markdown_it')])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.skipif(
+    not (shutil.which("chromium") or shutil.which("chromium-browser")),
+    reason="no headless chromium installed",
+)
+def test_renders_in_a_real_browser(cli: Cli, hostile: Path, in_tmp: Path) -> None:
+    assert cli("report", "--answers", hostile, "-o", "report.html").code == 0
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"
+    dom = subprocess.run(
+        [browser, "--headless", "--disable-gpu", "--no-sandbox", "--dump-dom", "report.html"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=in_tmp,
+    ).stdout
+    page = parse(dom)
+    assert page.tags.count("table") >= 3
+    assert "script" not in page.tags and "img" not in page.tags
+    for name in HOSTILE_NAMES:
+        assert shown(name) in page.headings["h2"]
