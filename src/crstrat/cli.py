@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import browse, plan, report
+from .commands import browse, grade, kb, plan, report, schema
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, CrstratError
 
 HELP = """\
@@ -65,6 +65,9 @@ app.command("types")(browse.types)
 app.command("explain")(browse.explain)
 app.command("examples")(browse.examples)
 app.command("report", help=report.HELP, no_args_is_help=True)(report.report)
+app.command("grade", help=grade.HELP)(grade.grade)
+app.command("schema", help=schema.HELP)(schema.schema)
+app.add_typer(kb.app, name="kb")
 
 
 def run(argv: list[str]) -> int:

@@ -52,6 +52,9 @@ PARTS = ("primary", "overlap", "affordability")
 #: Scores are compared with the minimum at this precision, so that 0.6 passes 0.6.
 _EPSILON = 1e-9
 
+#: The fields of a segment that its plan depends on: all but the proposal.
+_PLANNED_FIELDS = tuple(f.name for f in dataclasses.fields(Segment) if f.name != "proposal")
+
 
 class Remark(NamedTuple):
     """One choice that cost points: the rubric part, the points lost (0..1), why."""
@@ -105,8 +108,9 @@ class GradeReport(NamedTuple):
 class Grader:
     """Grades submissions against one knowledge base, by its rubric.
 
-    Holds the knowledge base and a cache of recommendations, so that a batch
-    loads the knowledge once and plans each distinct segment once.
+    Holds the knowledge base and caches, so that a batch loads the knowledge
+    once, plans each distinct segment once and grades each distinct proposal
+    for it once: a class answering the same case shares the work.
     """
 
     def __init__(self, kb: KnowledgeBase, min_score: float | None = None) -> None:
@@ -117,7 +121,8 @@ class Grader:
         self.min_score = self.rules.min_score if min_score is None else min_score
         self._names = {t.id: t.name for t in kb.types}
         self._summaries = {t.id: t.summary for t in kb.types}
-        self._plans: dict[tuple[Segment, str], SegmentPlan] = {}
+        self._plans: dict[tuple[object, ...], SegmentPlan] = {}
+        self._grades: dict[tuple[object, ...], SegmentGrade] = {}
 
     # ------------------------------------------------------------------ batch
 
@@ -136,9 +141,7 @@ class Grader:
     def grade_answers(self, answers: Answers, file: str = "answers") -> SubmissionGrade:
         """Grade validated answers: every segment, and their mean as the score."""
         currency = answers.currency or self.kb.defaults.currency
-        segments = tuple(
-            self.grade_segment(seg, self.recommendation(seg, currency)) for seg in answers.segments
-        )
+        segments = tuple(self._graded(seg, currency) for seg in answers.segments)
         score = sum(s.score for s in segments) / len(segments)
         return SubmissionGrade(file, score, self.passes(score), None, segments)
 
@@ -167,14 +170,23 @@ class Grader:
     def recommendation(self, segment: Segment, currency: str) -> SegmentPlan:
         """crstrat's plan for a segment, computed once per distinct segment.
 
-        The proposal plays no part in the plan, so it is left out of the key:
-        a class answering the same case shares one plan.
+        The proposal plays no part in the plan, so it is left out of the key.
         """
-        key = (dataclasses.replace(segment, proposal=()), currency)
+        key = (currency, *(getattr(segment, name) for name in _PLANNED_FIELDS))
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[key] = plan_segment(self.kb, context(self.kb, key[0], currency))
+            unproposed = dataclasses.replace(segment, proposal=())
+            plan = plan_segment(self.kb, context(self.kb, unproposed, currency))
+            self._plans[key] = plan
         return plan
+
+    def _graded(self, segment: Segment, currency: str) -> SegmentGrade:
+        key = (currency, segment.proposal, *(getattr(segment, n) for n in _PLANNED_FIELDS))
+        grade = self._grades.get(key)
+        if grade is None:
+            grade = self.grade_segment(segment, self.recommendation(segment, currency))
+            self._grades[key] = grade
+        return grade
 
     def grade_segment(self, segment: Segment, plan: SegmentPlan) -> SegmentGrade:
         """Grade one segment's proposal against its plan (see the module docstring)."""

@@ -246,6 +246,11 @@ def _meta() -> Schema:
             "channels": _kb_enum_list(CHANNELS),
             "segment": segment_defaults,
             "company": _KB_TEXT,
+            "budget_share_by_market": {
+                "type": "object",
+                "propertyNames": {"enum": list(MARKETS)},
+                "additionalProperties": _kb_number(1e-9, 1.0),
+            },
         },
     )
     horizon = _kb_object(
@@ -255,6 +260,7 @@ def _meta() -> Schema:
             "titles": _kb_object(dict.fromkeys(HORIZONS, _KB_TEXT)),
         }
     )
+    horizon["properties"]["lead_goal_min_purchases_per_year"] = _kb_number()  # not null
     scoring = _kb_object(
         {
             "weights": {**_kb_fits(CRITERIA), "description": "Must add up to 1."},
@@ -265,9 +271,10 @@ def _meta() -> Schema:
                 "minItems": 1,
                 "items": _kb_number(),
             },
-        }
+        },
+        {"min_contact_factor": _kb_number(0.0, 1.0)},
     )
-    mix = _kb_object(
+    mix: Schema = _kb_object(
         {
             "max_support": _kb_number(0, 10),
             "support_min_score": _kb_number(0.0, 1.0),
@@ -283,6 +290,7 @@ def _meta() -> Schema:
             }
         },
     )
+    mix["properties"]["primary_min_complexity_fit"] = _kb_all_or_nothing(_kb_fits(COMPLEXITIES))
     grading = _kb_object(
         {
             "weights": {**_kb_fits(GRADING_PARTS), "description": "Must add up to 1."},

@@ -100,15 +100,15 @@ def find_submissions(paths: list[Path]) -> list[tuple[str, Path]]:
     found: list[tuple[str, Path]] = []
     seen: set[str] = set()
 
-    def add(label: str, path: Path) -> None:
-        key = os.path.realpath(path)
+    def add(label: str, key: str) -> None:
         if key not in seen:
             seen.add(key)
-            found.append((label, path))
+            found.append((label, Path(label)))
 
     for path in paths:
+        real = os.path.realpath(path)  # once per argument: a thousand realpaths are slow
         if not path.is_dir():
-            add(str(path), path)
+            add(str(path), real)
             continue
         inside = []
         for root, dirs, files in os.walk(path):
@@ -118,8 +118,9 @@ def find_submissions(paths: list[Path]) -> list[tuple[str, Path]]:
                 for f in files
                 if not f.startswith(".") and f.lower().endswith(SUFFIXES)
             ]
+        top = os.fspath(path)  # os.walk's paths all start with it
         for name in sorted(inside):
-            add(name, Path(name))
+            add(name, real + name[len(top) :])
     return found
 
 

@@ -1,22 +1,26 @@
 """A graded batch for people: a verdict line per submission, its feedback below it.
 
-User text (file and segment names) is printed literally, its control characters
-made visible; colour only where the console allows it.
+Plain lines wrapped with hanging indents (no trailing spaces, so CI logs and
+diffs stay clean); on a terminal the verdicts are coloured. User text (file and
+segment names) is printed literally, its control characters made visible.
 """
 
 from __future__ import annotations
 
-import io
+import textwrap
 from collections.abc import Iterator
-
-from rich.console import Console, RenderableType
-from rich.padding import Padding
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from ..figures import printable
 from ..grading import GradeReport, SubmissionGrade
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 VERDICT_STYLE = {"PASS": "bold green", "FAIL": "bold red", "ERROR": "bold magenta"}
+
+#: Where a submission's details start, under its verdict line.
+INDENT = 6
 
 
 def verdict(result: SubmissionGrade) -> str:
@@ -26,27 +30,36 @@ def verdict(result: SubmissionGrade) -> str:
     return "PASS" if result.passed else "FAIL"
 
 
-def _indented(text: str, style: str = "", indent: int = 7) -> RenderableType:
-    return Padding(Text(text, style=style), (0, 0, 0, indent))
+def _wrapped(text: str, indent: int, width: int, hanging: int = 0) -> list[str]:
+    return textwrap.wrap(
+        text,
+        width=max(width, indent + 30),
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + hanging),
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [" " * indent]
 
 
-def _submission(result: SubmissionGrade) -> Iterator[RenderableType]:
+def submission_lines(result: SubmissionGrade, width: int) -> Iterator[str]:
+    """One submission: its verdict line, then each segment and what cost it points."""
     word = verdict(result)
     score = "" if result.score is None else f"{result.score:.2f}"
-    line = Text()
-    line.append(f"{word:<6}", style=VERDICT_STYLE[word])
-    line.append(f"{score:>4}  {printable(result.file)}")
-    yield line
+    yield f"{word:<5} {score:>4}  {printable(result.file)}"
     if result.error is not None:
-        yield _indented(printable(result.error), "red")
+        yield from _wrapped(printable(result.error), INDENT, width, 2)
         return
     for seg in result.segments:
+        name = printable(seg.name)
         if not seg.remarks:
-            yield _indented(f"{printable(seg.name)}: {seg.score:.2f}, matches the recommendation")
+            yield from _wrapped(
+                f"{name}: {seg.score:.2f}, matches the recommendation", INDENT, width
+            )
             continue
-        yield _indented(f"{printable(seg.name)}: {seg.score:.2f}", "bold")
+        yield from _wrapped(f"{name}: {seg.score:.2f}", INDENT, width)
         for remark in seg.remarks:
-            yield _indented(f"- {remark.text} (-{remark.points:.2f} {remark.part})", indent=9)
+            text = f"- [-{remark.points:.2f} {remark.part}] {remark.text}"
+            yield from _wrapped(text, INDENT + 2, width, 2)
 
 
 def summary_line(report: GradeReport) -> str:
@@ -60,25 +73,26 @@ def summary_line(report: GradeReport) -> str:
     )
 
 
-def renderables(report: GradeReport) -> Iterator[RenderableType]:
-    """The batch as rich renderables: each submission, then the summary."""
+def lines(report: GradeReport, width: int = 100) -> Iterator[str]:
+    """The batch as lines of text, each submission then the summary."""
     for result in report.results:
-        yield from _submission(result)
-    yield Text()
-    yield Text(summary_line(report), style="bold")
-
-
-def print_report(console: Console, report: GradeReport) -> None:
-    """Print the batch on a console (colour as the console decides)."""
-    for part in renderables(report):
-        console.print(part)
+        yield from submission_lines(result, width)
+    yield ""
+    yield summary_line(report)
 
 
 def render(report: GradeReport, width: int = 100) -> str:
-    """The batch as plain text (no colour), e.g. for a CI log."""
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer, width=width, color_system=None, force_terminal=False, highlight=False
-    )
-    print_report(console, report)
-    return buffer.getvalue()
+    """The batch as plain text, e.g. for a CI log."""
+    return "\n".join(lines(report, width)) + "\n"
+
+
+def print_report(console: Console, report: GradeReport) -> None:
+    """Print the batch on a console, verdicts in colour where the console allows it."""
+    from rich.text import Text
+
+    for line in lines(report, console.width):
+        text = Text(line)
+        word = line.split(" ", 1)[0]
+        if word in VERDICT_STYLE and not line.startswith(" "):
+            text.stylize(VERDICT_STYLE[word], 0, len(word))
+        console.print(text, no_wrap=True, overflow="ignore", crop=False, highlight=False)
