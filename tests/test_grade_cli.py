@@ -258,3 +258,12 @@ def test_help_lists_grade_schema_and_kb(cli: Cli) -> None:
     grade_help = cli("grade", "--help").out
     for flag in ("--min-score", "--format", "--junit", "--kb", "Exit codes"):
         assert flag in grade_help
+
+
+def test_the_example_workflow_grades_with_a_junit_report() -> None:
+    workflow = Path(__file__).parents[1] / "examples" / "github-actions-grade.yml"
+    data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    steps = data["jobs"]["grade"]["steps"]
+    runs = " ".join(step.get("run", "") for step in steps)
+    assert "crstrat grade submissions/ --junit report.xml" in runs
+    assert any(step.get("with", {}).get("report_paths") == "report.xml" for step in steps)

@@ -1,8 +1,9 @@
 """A graded batch as JUnit XML, for CI systems that show test reports.
 
 One ``<testcase>`` per submission, named by its file: a ``<failure>`` when its
-score is below the minimum, an ``<error>`` when it could not be read, and the
-feedback in ``<system-out>``. Built with the standard library's ElementTree.
+score is below the minimum, an ``<error>`` when it could not be read, each with
+the feedback or the problem as its text; a passing submission's feedback is in
+``<system-out>``. Built with the standard library's ElementTree.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def feedback(result: SubmissionGrade) -> str:
         lines.append(f"{seg.name}: {seg.score:.2f}")
         if not seg.remarks:
             lines.append("  matches the recommendation")
-        lines += [f"  - {r.text} (-{r.points:.2f} {r.part})" for r in seg.remarks]
+        lines += [f"  - [-{r.points:.2f} {r.part}] {r.text}" for r in seg.remarks]
     return "\n".join(lines)
 
 
@@ -78,6 +79,7 @@ def render(report: GradeReport, seconds: Mapping[str, float] | None = None) -> s
                 message=f"score {result.score:.2f} is below the minimum {summary.min_score:.2f}",
             )
             failure.text = text
-        ET.SubElement(case, "system-out").text = text
+        else:
+            ET.SubElement(case, "system-out").text = text
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
