@@ -149,6 +149,8 @@ def gather_answers(
         if interactive:
             from ..questionnaire import ask_missing
 
+            # refuse a wrong answer given before asking for the missing ones, not after
+            _check_given(kb, data, source=source, text=text)
             data = ask_missing(kb, data, save_path=save_path)
             source = "your answers"
             text = None
@@ -162,6 +164,20 @@ def gather_answers(
                 source=source if answers_file is not None else None,
             )
     return validate_answers(kb, data, source=source, text=text)
+
+
+def _check_given(kb: KnowledgeBase, data: Any, *, source: str, text: str | None) -> None:
+    """Raise the error of the first wrong answer among those given, if any.
+
+    What is missing is filled from defaults for the check only: incomplete is
+    fine here, wrong is not.
+    """
+    from ..answers import fill_defaults, validate_answers
+
+    segments = data.get("segments") if isinstance(data, dict) else None
+    if segments is not None and not isinstance(segments, list):
+        validate_answers(kb, data, source=source, text=text)  # fill_defaults would replace them
+    validate_answers(kb, fill_defaults(kb, data), source=source, text=text)
 
 
 def save_answers(answers: Answers, path: Path) -> None:

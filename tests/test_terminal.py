@@ -1,0 +1,167 @@
+"""The real program in a pseudo-terminal, as a person would use it (pexpect).
+
+Each question is awaited before it is answered, as a person reads before
+typing. The pseudo-terminal does not answer prompt_toolkit's cursor-position
+requests, so PROMPT_TOOLKIT_NO_CPR tells it not to wait for the answers.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+import yaml
+
+from crstrat.questionnaire import DRAFT_NAME
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+
+ENTER = "\r"
+#: The questions of a first run, in order, as they start on the screen.
+QUESTIONS = (
+    "What is your company called",
+    "What do you call this group of customers",
+    "What relationship do the customers of",
+    "What is your main goal",
+    "Any other goals",
+    "How many customers are in",
+    "How many times a year",
+    "How much does a customer spend",
+    "How do you want to set",
+    "What share of the segment",
+    "In which formats",
+    "How much explanation",
+    "consumers or businesses",
+    "Which kinds of relationship",
+    "Add another customer segment",
+    "Is this right",
+)
+#: A colour in an SGR escape sequence (foreground, background, bright or 256/true colour).
+COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-9]|4[0-9]|9[0-7]|10[0-7])(?:;[0-9;]*)?m")
+
+
+def env() -> dict[str, str]:
+    """The environment of a person's terminal, without colour."""
+    out = {k: v for k, v in os.environ.items() if not k.startswith(("COLUMNS", "LINES"))}
+    out.update(NO_COLOR="1", TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
+    return out
+
+
+def spawn(cwd: Path, *args: str) -> pexpect.spawn:
+    """``crstrat ARGS`` in a 40x120 pseudo-terminal; ``logfile_read`` keeps the screen's text."""
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "crstrat", *args],
+        cwd=str(cwd),
+        env=env(),
+        dimensions=(40, 120),
+        timeout=20,
+        encoding="utf-8",
+        codec_errors="replace",
+    )
+    child.logfile_read = io.StringIO()
+    return child
+
+
+def answer(child: pexpect.spawn, questions: tuple[str, ...], keys: str = ENTER) -> None:
+    """Wait for each question and answer it with ``keys``."""
+    for question in questions:
+        child.expect_exact(question)
+        child.send(keys)
+
+
+def finish(child: pexpect.spawn) -> tuple[int, str]:
+    """Wait for the end; the exit status and everything shown."""
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.signalstatus is None
+    shown: str = child.logfile_read.getvalue()
+    return child.exitstatus, shown
+
+
+def test_enter_through_everything_shows_a_plan_and_saves_replayable_answers(
+    tmp_path: Path,
+) -> None:
+    child = spawn(tmp_path, "plan", "--save-answers", "mine.yaml")
+    answer(child, QUESTIONS)
+    status, shown = finish(child)
+    assert status == 0
+    assert "Customer relationships plan for My company" in shown
+    assert "Recommended mix" in shown
+    assert not COLOUR.search(shown), "colour under NO_COLOR"
+    replay = subprocess.run(
+        [sys.executable, "-m", "crstrat", "plan", "--answers", "mine.yaml", "-f", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+    assert replay.returncode == 0, replay.stderr
+    assert json.loads(replay.stdout)["segments"][0]["name"] == "Main segment"
+
+
+def test_a_wrong_answer_is_explained_and_corrected(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "plan", "--save-answers", "mine.yaml")
+    answer(child, QUESTIONS[:5])
+    child.expect_exact(QUESTIONS[5])
+    child.send("abc" + ENTER)
+    child.expect_exact("must be a number")
+    child.send("\x7f" * 3 + "1200" + ENTER)  # three backspaces, then the number
+    answer(child, QUESTIONS[6:])
+    status, _ = finish(child)
+    assert status == 0
+    assert yaml.safe_load((tmp_path / "mine.yaml").read_text())["segments"][0]["customers"] == 1200
+
+
+def test_ctrl_c_keeps_a_draft_that_resumes(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "plan")
+    answer(child, QUESTIONS[:1])
+    answer(child, QUESTIONS[1:2], "Walk-ins" + ENTER)
+    answer(child, QUESTIONS[2:6])
+    child.expect_exact(QUESTIONS[6])
+    child.sendcontrol("c")
+    status, shown = finish(child)
+    assert status == 130
+    assert "Traceback" not in shown
+    assert f"crstrat plan --answers {DRAFT_NAME}" in shown
+    draft = yaml.safe_load((tmp_path / DRAFT_NAME).read_text())
+    assert draft["segments"] == [
+        {
+            "name": "Walk-ins",
+            "expectation": "personal_assistance",
+            "goal": "retain",
+            "customers": 500,
+        }
+    ]
+
+    child = spawn(tmp_path, "plan", "--answers", DRAFT_NAME, "-f", "json")
+    answer(child, QUESTIONS[6:14])  # only what is missing, from where it stopped
+    answer(child, QUESTIONS[-1:])  # the summary
+    status, shown = finish(child)
+    assert status == 0
+    assert "What is your company called" not in shown
+    assert '"name": "Walk-ins"' in shown
+
+
+def test_no_terminal_and_nothing_to_go_on_exits_2_at_once(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "crstrat", "plan"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "--answers" in done.stderr and "--defaults" in done.stderr
+    assert done.stdout == ""
+    assert not list(tmp_path.iterdir())
