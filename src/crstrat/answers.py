@@ -18,6 +18,7 @@ from typing import Any
 
 from . import yamlfile
 from .errors import InputError
+from .figures import printable
 from .model import CHANNELS, COMPLEXITIES, GOALS, MARKETS, Answers, KnowledgeBase, Segment
 
 SCHEMA_VERSION = 1
@@ -64,12 +65,16 @@ def format_path(path: Sequence[str | int]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else part
+            # keys come from the user: control characters shown, long ones cut
+            shown = printable(part if len(part) <= 60 else part[:60] + "…")
+            out += f".{shown}" if out else shown
     return out
 
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    if len(word) > 100:  # nothing known is that long, and difflib would take its time
+        return ""
     close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -80,9 +85,9 @@ def _describe(value: object) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()} (a yes/no value; quote it if you meant text)"
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return f"the text {yamlfile.shown(value)}"
     if isinstance(value, int | float):
-        return f"the number {value!r}"
+        return f"the number {yamlfile.shown(value)}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -111,7 +116,10 @@ def _text(value: object, *, what: str, allow_empty: bool = False) -> str:
 def _number(value: object, *, low: float, high: float, what: str, low_open: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise FieldError(f"must be a number ({what}), got {_describe(value)}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float
+        raise FieldError(f"must be at most {high:g} ({what}), got a huge number") from None
     if not math.isfinite(number):
         raise FieldError(f"must be a finite number ({what}), got {value!r}")
     if number < low or (low_open and number == low):
@@ -128,7 +136,8 @@ def _choice(value: object, choices: Sequence[str], *, what: str) -> str:
         raise FieldError(f"must be one of: {allowed} ({what}); got {_describe(value)}")
     if value not in choices:
         raise FieldError(
-            f"'{value}' is not allowed{did_you_mean(value, choices)}; allowed: {allowed}"
+            f"{yamlfile.shown(value)} is not allowed{did_you_mean(value, choices)}; "
+            f"allowed: {allowed}"
         )
     return value
 
@@ -271,7 +280,8 @@ def _segment(kb: KnowledgeBase, raw: object, index: int, names: set[str]) -> Seg
     folded = clean["name"].casefold()
     if folded in names:
         raise _Located(
-            f"'{clean['name']}' names two segments; names must be unique", (*where, "name")
+            f"{yamlfile.shown(clean['name'])} names two segments; names must be unique",
+            (*where, "name"),
         )
     names.add(folded)
     return Segment(
@@ -315,7 +325,8 @@ def _document(kb: KnowledgeBase, data: object) -> Answers:
         raise _Located("is required: the schema version, 'crstrat: 1'", ("crstrat",))
     if isinstance(version, bool) or version != SCHEMA_VERSION:
         raise _Located(
-            f"schema version {version!r} is not supported; this crstrat reads version 1",
+            f"schema version {yamlfile.shown(version)} is not supported; "
+            "this crstrat reads version 1",
             ("crstrat",),
         )
     company = currency = None

@@ -178,13 +178,13 @@ class _Reader:
             return default
         if not yamlfile.is_finite_number(value) or not low <= value <= high:
             bound = f"between {low:g} and {high:g}" if math.isfinite(high) else f"{low:g} or more"
-            raise self.fail(key, f"must be a number {bound}, got {value!r}")
+            raise self.fail(key, f"must be a number {bound}, got {yamlfile.shown(value)}")
         return float(value)
 
     def boolean(self, key: str) -> bool:
         value = self._get(key, True)
         if not isinstance(value, bool):
-            raise self.fail(key, f"must be true or false, got {value!r}")
+            raise self.fail(key, f"must be true or false, got {yamlfile.shown(value)}")
         return value
 
     def texts(self, key: str, choices: tuple[str, ...] | None = None) -> tuple[str, ...]:
@@ -200,7 +200,7 @@ class _Reader:
             if choices is not None and item not in choices:
                 raise self.file.fail(
                     (*self.path, key, index),
-                    f"'{item}' is not allowed{did_you_mean(item, choices)}; "
+                    f"{yamlfile.shown(item)} is not allowed{did_you_mean(item, choices)}; "
                     f"allowed: {', '.join(choices)}",
                 )
             out.append(item)
@@ -248,7 +248,7 @@ def _unique(file: _File, key: str, readers: list[_Reader], read: Callable[[_Read
     for reader in readers:
         item_id = reader.text("id")
         if item_id in seen:
-            raise reader.fail("id", f"'{item_id}' is used twice in {key}")
+            raise reader.fail("id", f"{yamlfile.shown(item_id)} is used twice in {key}")
         seen.add(item_id)
         out.append(read(reader))
     return out
@@ -300,7 +300,7 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
         if other not in type_ids:
             raise similar.fail(
                 str(other),
-                f"'{other}' is not a relationship type of this base"
+                f"{yamlfile.shown(other)} is not a relationship type of this base"
                 f"{did_you_mean(str(other), type_ids)}",
             )
     return RelationshipType(
@@ -361,7 +361,7 @@ def _tactic(r: _Reader, type_ids: tuple[str, ...]) -> Tactic:
     )
     kind = r.text("kind")
     if kind not in ("tactic", "strategy"):
-        raise r.fail("kind", f"'{kind}' is not allowed; allowed: tactic, strategy")
+        raise r.fail("kind", f"{yamlfile.shown(kind)} is not allowed; allowed: tactic, strategy")
     goals = r.texts("goals", GOALS)
     if not goals:
         raise r.fail("goals", "must name at least one of acquire, retain, expand")
@@ -387,7 +387,7 @@ def _check_sources(kb: KnowledgeBase, files: dict[str, _File]) -> None:
         if source is not None and source not in kb.sources:
             raise files[file_name].fail(
                 key_path,
-                f"source '{source}' is not declared in meta.yaml sources"
+                f"source {yamlfile.shown(source)} is not declared in meta.yaml sources"
                 f"{did_you_mean(source, known)}",
             )
 
@@ -456,7 +456,7 @@ def _read_cache(location: Path, sha256: str) -> dict[str, object]:
 
     try:
         cache = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested too deeply
         return {}
     if not isinstance(cache, dict) or cache.get("fingerprint") != sha256:
         return {}
@@ -574,7 +574,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
     if fallback_type not in type_ids:
         raise mix.fail(
             "fallback_type",
-            f"'{fallback_type}' is not a relationship type of this "
+            f"{yamlfile.shown(fallback_type)} is not a relationship type of this "
             f"base{did_you_mean(fallback_type, type_ids)}",
         )
     titles = horizon.child("titles").allow(*HORIZONS)

@@ -2,11 +2,30 @@
 
 Only safe loaders are used (the C one when libyaml is present). Every failure
 becomes an InputError that names the file and, where known, the line.
+
+What a hostile file can do to PyYAML, and what stops it here:
+
+- very deep nesting (``[[[[...``) overflows the C stack of libyaml's composer
+  and kills the interpreter (segmentation fault at about 20,000 levels): a cheap
+  bound on the depth is computed from the text, and only when it is high are the
+  parser's events counted, before anything is composed;
+- many small values (a 2 MiB flow list) take seconds and hundreds of MiB to
+  load: the same pre-check bounds the number of values;
+- aliases (``*name``) can expand a small file into billions of values (the
+  "billion laughs"): when the text has an anchor, the loaded data is walked once
+  with a budget;
+- a scalar with an explicit tag (``!!int abc``, ``!!timestamp x``) or a huge
+  number makes PyYAML raise ValueError and friends, not a YAML error: these
+  become ordinary errors with a line, and integers are limited in length;
+- a key given twice is silently overwritten by PyYAML: it is refused instead;
+- tags that would construct Python objects are refused by the safe loader.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,13 +36,126 @@ from .errors import InputError
 #: comes near this, and it bounds the time and memory a hostile file can take.
 MAX_BYTES = 2 * 1024 * 1024
 
+#: Deeper nesting is refused before composing (real files nest fewer than ten
+#: levels; libyaml's composer recurses in C and crashes at about 20,000).
+MAX_DEPTH = 500
+
+#: More values (or more through aliases) are refused: a knowledge base has a
+#: few thousand, an answers file a few hundred; 100,000 load in about a second.
+MAX_VALUES = 100_000
+
+#: Longest integer accepted, in characters: beyond it PyYAML's int() takes
+#: quadratic time (sexagesimal 1:2:3...) or makes numbers no float can hold.
+MAX_INT_CHARS = 64
+
 KeyPath = Sequence[str | int]
+
+# Lines' leading structure: indentation and block indicators ("- ", "? ", ": "),
+# on lines that hold content (not blank, not only a comment).
+# (Matched after a newline: much faster than ^ with re.MULTILINE.)
+_BLOCK_PREFIX = re.compile(r"\n[ \t]*(?:[-?:][ \t]+)*(?=[^\s#])")
+# An anchor (&name) where a node can start: only then can aliases repeat data.
+# (The literal first lets the search skip ahead; the look-behind checks the start.)
+_ANCHOR = re.compile(r"&(?<![^\s\[{,:\ufeff]&)[\w-]")
+# Characters that can introduce a node; a generous bound on the node count.
+_NODE_MARKS = ",[{-?:\n"
 
 
 def _loader() -> Any:
     import yaml
 
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DuplicateKey(Exception):
+    """A mapping that names one key twice (PyYAML would keep the last silently)."""
+
+    def __init__(self, key: str, first_line: int, line: int) -> None:
+        super().__init__(key)
+        self.key = key
+        self.first_line = first_line
+        self.line = line
+
+
+class _BadScalar(Exception):
+    """A scalar PyYAML cannot turn into a value (``!!int abc``, a huge number)."""
+
+    def __init__(self, problem: str, line: int) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.line = line
+
+
+@functools.cache
+def _strict_loader() -> Any:
+    """The safe loader, refusing duplicate keys and failing cleanly on bad scalars."""
+    import yaml
+
+    base = _loader()
+    merge_tag = "tag:yaml.org,2002:merge"
+
+    class StrictLoader(base):  # type: ignore[misc,valid-type]
+        """A safe loader with duplicate keys refused and scalar errors located."""
+
+        def flatten_mapping(self, node: Any) -> None:
+            # Checked once per mapping, before merge keys (<<) copy pairs in.
+            checked = self.__dict__.setdefault("_checked_mappings", set())
+            if id(node) not in checked:
+                checked.add(id(node))
+                seen: dict[tuple[str, str], int] = {}
+                for key_node, _ in node.value:
+                    if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == merge_tag:
+                        continue
+                    key = (key_node.tag, key_node.value)
+                    line = key_node.start_mark.line + 1
+                    if key in seen:
+                        raise _DuplicateKey(key_node.value, seen[key], line)
+                    seen[key] = line
+            super().flatten_mapping(node)
+
+    def guarded(tag: str, what: str) -> None:
+        construct = base.yaml_constructors[tag]
+
+        def construct_checked(loader: Any, node: Any) -> Any:
+            line = node.start_mark.line + 1
+            if what == "integer" and len(str(node.value)) > MAX_INT_CHARS:
+                raise _BadScalar(
+                    f"has an integer of {len(str(node.value)):,} characters; "
+                    f"at most {MAX_INT_CHARS} are accepted",
+                    line,
+                )
+            try:
+                return construct(loader, node)
+            except Exception:  # ValueError, KeyError, IndexError...: PyYAML does not check
+                raise _BadScalar(
+                    f"has a value that is not a valid {what}: {shown(node.value)}", line
+                ) from None
+
+        StrictLoader.add_constructor(tag, construct_checked)
+
+    for suffix, what in (
+        ("int", "integer"),
+        ("float", "number"),
+        ("bool", "yes/no value"),
+        ("timestamp", "date"),
+        ("binary", "base64 value"),
+    ):
+        guarded(f"tag:yaml.org,2002:{suffix}", what)
+    return StrictLoader
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A user's value quoted for a message: control characters visible, long text cut."""
+    if isinstance(value, str):
+        text = value if len(value) <= limit else value[:limit] + "…"
+        return repr(text)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
+        return "a huge number"
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as YAML writes it
+    if isinstance(value, int | float) or value is None:
+        return repr(value)
+    return f"a {type(value).__name__}"
 
 
 def read_text(path: Path, *, label: str | None = None) -> str:
@@ -59,27 +191,144 @@ def read_text(path: Path, *, label: str | None = None) -> str:
     return text
 
 
+def _check_shape(text: str, source: str) -> None:
+    """Refuse text nested too deeply or with too many values, before composing it.
+
+    Cheap upper bounds come first (a few ``str.count`` and one regular
+    expression); only when one is exceeded are the parser's events counted,
+    which libyaml produces without recursion and which stop at the first excess.
+    """
+    openers = text.count("[") + text.count("{")
+    prefix = max(map(len, _BLOCK_PREFIX.findall("\n" + text)), default=1) - 1
+    # A block level needs one more column every two levels; flow levels need an opener.
+    depth_bound = 2 * prefix + 2 + openers
+    # A node needs one of the marks before it (at most a few nodes per mark).
+    values_bound = 3 * len(text) + 3
+    if values_bound > MAX_VALUES:
+        values_bound = 3 * sum(map(text.count, _NODE_MARKS)) + 3
+    if depth_bound <= MAX_DEPTH and values_bound <= MAX_VALUES:
+        return
+    import yaml
+
+    loader = _loader()(text)
+    depth = values = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.NodeEvent):
+                values += 1
+                if values > MAX_VALUES:
+                    raise InputError(
+                        f"has more than {MAX_VALUES:,} values; an answers file or a "
+                        "knowledge file has a few thousand at most",
+                        source=source,
+                    )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InputError(
+                        f"is nested more than {MAX_DEPTH} levels deep",
+                        source=source,
+                        line=event.start_mark.line + 1 if event.start_mark else None,
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # the parse proper reports it, with its line
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(data: Any, source: str) -> None:
+    """Refuse data that aliases expand beyond MAX_VALUES values, or make circular."""
+    budget = MAX_VALUES
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list | tuple):
+            children = value
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            raise InputError(
+                f"is nested more than {MAX_DEPTH} levels deep, or refers to itself "
+                "through a YAML alias (*name)",
+                source=source,
+            )
+        budget -= len(children)
+        if budget < 0:
+            raise InputError(
+                f"expands to more than {MAX_VALUES:,} values through YAML aliases "
+                "(*name); write the values out instead",
+                source=source,
+            )
+        stack.extend((child, depth + 1) for child in children)
+
+
+def _yaml_problem(exc: Any, text: str) -> tuple[str, int | None]:
+    """PyYAML's description of a syntax error as one line, and the line it is on."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    parts = [p for p in (exc.context, exc.problem) if p]
+    problem = " ".join(": ".join(parts).split()) or "it cannot be parsed"
+    lines = text.splitlines()
+    if line is not None and 0 < line <= len(lines) and "\t" in lines[line - 1]:
+        problem += " (a tab: YAML indents with spaces, never tabs)"
+    return problem, line
+
+
 def parse(text: str, *, source: str) -> Any:
     """Parse YAML text with a safe loader; a syntax error names the line."""
     import yaml
 
+    _check_shape(text, source)
     try:
-        return yaml.load(text, Loader=_loader())
-    except yaml.MarkedYAMLError as exc:
+        data = yaml.load(text, Loader=_strict_loader())
+    except _DuplicateKey as exc:
+        raise InputError(
+            f"has the key {shown(exc.key)} twice (first on line {exc.first_line}); "
+            "keep one of them",
+            source=source,
+            line=exc.line,
+        ) from None
+    except _BadScalar as exc:
+        raise InputError(exc.problem, source=source, line=exc.line) from None
+    except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "is not valid YAML"
-        if "could not determine a constructor" in str(exc):
-            problem = (
-                f"uses the YAML tag {exc.problem.split('tag ')[-1] if exc.problem else ''}"
-                " which crstrat does not accept: plain values, lists and mappings only"
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or ""
+        if "could not determine a constructor" in problem:
+            tag = problem.split("tag ")[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
+            message = (
+                f"uses the YAML tag {shown(tag)}, which crstrat does not accept: "
+                "plain values, lists and mappings only"
             )
         else:
-            problem = f"is not valid YAML: {problem}"
-        raise InputError(problem, source=source, line=mark.line + 1 if mark else None) from None
+            message = f"is not valid YAML: {_yaml_problem(exc, text)[0]}"
+        raise InputError(message, source=source, line=line) from None
+    except yaml.MarkedYAMLError as exc:
+        problem, line = _yaml_problem(exc, text)
+        raise InputError(f"is not valid YAML: {problem}", source=source, line=line) from None
+    except yaml.reader.ReaderError as exc:
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
+        raise InputError(
+            f"contains the control character U+{character:04X}, which YAML does not "
+            "allow; remove it or write it as an escape in a double-quoted string",
+            source=source,
+            line=line,
+        ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"is not valid YAML: {exc}", source=source) from None
+        raise InputError(
+            f"is not valid YAML: {' '.join(str(exc).split())}", source=source
+        ) from None
     except RecursionError:
-        raise InputError("is nested too deeply to be an answers file", source=source) from None
+        raise InputError(f"is nested more than {MAX_DEPTH} levels deep", source=source) from None
+    if isinstance(data, dict | list) and _ANCHOR.search(text):
+        _check_expansion(data, source)
+    return data
 
 
 def load(path: Path, *, label: str | None = None) -> tuple[Any, str]:
@@ -126,4 +375,7 @@ def is_finite_number(value: object) -> bool:
     """True for int and float values that are real, finite numbers (bools are not)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    return math.isfinite(value)
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False

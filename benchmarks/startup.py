@@ -1,0 +1,175 @@
+"""Start-up and batch speed of the installed crstrat, as ratios to bare Python.
+
+Run it with the Python of the environment crstrat is installed in::
+
+    python benchmarks/startup.py              # 30 rounds
+    python benchmarks/startup.py --runs 60 --check
+
+Each round runs every command once, one after the other, so that all of them
+see the same machine load; the medians over the rounds are compared with the
+median of ``python -c pass`` (the interpreter the ``crstrat`` script starts).
+Targets (issue 6): ``crstrat --version`` at most 1.6x, ``crstrat --help`` at
+most 7x, ``crstrat plan --answers EXAMPLE --format json`` at most 9x, and
+``crstrat grade`` on 1,000 submissions at most 1.6x a Python that only parses
+the same files with PyYAML's CSafeLoader. ``--check`` exits 1 when a target is
+missed. Plain Python (time.perf_counter around subprocess.run), no dependency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS = {"crstrat --version": 1.6, "crstrat --help": 7.0, "crstrat plan -f json": 9.0}
+GRADE_TARGET = 1.6
+SUBMISSIONS = 1000
+
+PARSE_ONLY = """\
+import sys, yaml
+for name in sys.argv[1:]:
+    with open(name, "rb") as handle:
+        yaml.load(handle.read().decode("utf-8"), Loader=yaml.CSafeLoader)
+"""
+
+
+def find_crstrat(given: str | None) -> tuple[Path, str]:
+    """The crstrat command and the Python its first line starts."""
+    candidates = [given] if given else []
+    candidates += [str(Path(sys.executable).with_name("crstrat")), shutil.which("crstrat")]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            script = Path(candidate)
+            first = script.read_bytes().split(b"\n", 1)[0].decode()
+            python = first[2:].strip() if first.startswith("#!") else sys.executable
+            return script, python
+    sys.exit("crstrat is not installed here: pip install . (or give --crstrat PATH)")
+
+
+def time_once(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):  # grade exits 1 when a submission is below the mark
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def medians(commands: dict[str, list[str]], runs: int, env: dict[str, str]) -> dict[str, float]:
+    """The median time of each command over ``runs`` rounds, after one warm-up round."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(runs + 1):
+        for name, command in commands.items():
+            elapsed = time_once(command, env)
+            if round_:  # the first round warms the caches and writes the bytecode
+                times[name].append(elapsed)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def example_answers(python: str) -> tuple[Path, str]:
+    """The shipped airline example and the installed version, asked of crstrat itself."""
+    code = (
+        "import crstrat, crstrat.knowledge as k;"
+        "print(k.builtin_location() / 'examples' / 'airline.yaml');print(crstrat.__version__)"
+    )
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
+    path, version = out.stdout.split()
+    return Path(path), version
+
+
+def write_submissions(example: Path, folder: Path) -> list[str]:
+    """A class's worth of submissions: the example with each proposal and size varied."""
+    text = example.read_text(encoding="utf-8")
+    proposals = [
+        "[automated_services, self_service]",
+        "[personal_assistance]",
+        "[self_service, communities, personal_assistance]",
+        "[dedicated_personal_assistance, personal_assistance]",
+        "[co_creation, communities]",
+    ]
+    names = []
+    for number in range(SUBMISSIONS):
+        proposal = proposals[number % len(proposals)]
+        body = text.replace("customers: 2000000", f"customers: {1000 + number * 997}").replace(
+            "  - name:", f"  - proposal: {proposal}\n    name:"
+        )
+        path = folder / f"student-{number:04d}.yaml"
+        path.write_text(body, encoding="utf-8")
+        names.append(str(path))
+    return names
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=30, help="rounds (default 30)")
+    parser.add_argument("--grade-runs", type=int, default=10, help="rounds of grade (default 10)")
+    parser.add_argument("--crstrat", help="the crstrat command (default: beside this Python)")
+    parser.add_argument("--no-grade", action="store_true", help="skip the grade benchmark")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+
+    script, python = find_crstrat(args.crstrat)
+    example, version = example_answers(python)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["NO_COLOR"] = "1"
+    crstrat = [str(script)]
+    print(f"crstrat {version}: {script}\npython: {python}\nrounds: {args.runs}\n")
+
+    commands = {
+        "python -c pass": [python, "-c", "pass"],
+        "crstrat --version": [*crstrat, "--version"],
+        "crstrat --help": [*crstrat, "--help"],
+        "crstrat plan -f json": [*crstrat, "plan", "--answers", str(example), "--format", "json"],
+    }
+    results = medians(commands, args.runs, env)
+    base = results.pop("python -c pass")
+    missed = False
+    print(f"{'command':<24}{'median':>10}{'ratio':>8}{'target':>8}")
+    print(f"{'python -c pass':<24}{base * 1000:>8.1f}ms{1.0:>7.2f}x")
+    for name, seconds in results.items():
+        ratio = seconds / base
+        ok = ratio <= TARGETS[name]
+        missed |= not ok
+        print(
+            f"{name:<24}{seconds * 1000:>8.1f}ms{ratio:>7.2f}x{TARGETS[name]:>7.1f}x"
+            f"  {'ok' if ok else 'MISSED'}"
+        )
+
+    grade_help = subprocess.run([*crstrat, "grade", "--help"], capture_output=True, env=env)
+    if args.no_grade or grade_help.returncode != 0:
+        print("\ncrstrat grade: skipped" + ("" if args.no_grade else " (no grade command)"))
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            files = write_submissions(example, Path(folder))
+            batch = {
+                "parse only (CSafeLoader)": [python, "-c", PARSE_ONLY, *files],
+                "crstrat grade": [*crstrat, "grade", folder, "--format", "json"],
+            }
+            timed = medians(batch, args.grade_runs, env)
+        parse, grade = timed["parse only (CSafeLoader)"], timed["crstrat grade"]
+        ratio = grade / parse
+        ok = ratio <= GRADE_TARGET
+        missed |= not ok
+        print(f"\n{SUBMISSIONS} submissions, {args.grade_runs} rounds")
+        print(f"{'parse only (CSafeLoader)':<24}{parse * 1000:>8.1f}ms{1.0:>7.2f}x")
+        print(
+            f"{'crstrat grade -f json':<24}{grade * 1000:>8.1f}ms{ratio:>7.2f}x"
+            f"{GRADE_TARGET:>7.1f}x  {'ok' if ok else 'MISSED'}"
+        )
+    return 1 if missed and args.check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
