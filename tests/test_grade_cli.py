@@ -267,3 +267,15 @@ def test_the_example_workflow_grades_with_a_junit_report() -> None:
     runs = " ".join(step.get("run", "") for step in steps)
     assert "crstrat grade submissions/ --junit report.xml" in runs
     assert any(step.get("with", {}).get("report_paths") == "report.xml" for step in steps)
+
+
+def test_json_lines_are_the_report_data(kb: KnowledgeBase, batch: dict[str, list[str]]) -> None:
+    from crstrat.grading import Grader
+    from crstrat.render.grade_json import render, report_data
+
+    grader = Grader(kb)
+    files = batch["copies"] + batch["worst"] + batch["broken"]
+    report = grader.report(grader.grade_file(Path(f)) for f in files)
+    text = render(report)
+    assert json.loads(text) == json.loads(json.dumps(report_data(report)))
+    assert len(text.splitlines()) == len(files) + 2  # a line per result

@@ -35,6 +35,7 @@ class handing in the same case costs one plan.
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
@@ -54,6 +55,7 @@ _EPSILON = 1e-9
 
 #: The fields of a segment that its plan depends on: all but the proposal.
 _PLANNED_FIELDS = tuple(f.name for f in dataclasses.fields(Segment) if f.name != "proposal")
+_planned = operator.attrgetter(*_PLANNED_FIELDS)
 
 
 class Remark(NamedTuple):
@@ -133,9 +135,6 @@ class Grader:
             answers = load_answers(self.kb, path)
         except InputError as exc:
             return SubmissionGrade(name, None, False, exc.located(source=name).message)
-        except OverflowError:
-            # a number too large for a float (hundreds of digits) is no answer
-            return SubmissionGrade(name, None, False, f"{name}: has a number too large to use")
         return self.grade_answers(answers, name)
 
     def grade_answers(self, answers: Answers, file: str = "answers") -> SubmissionGrade:
@@ -172,7 +171,11 @@ class Grader:
 
         The proposal plays no part in the plan, so it is left out of the key.
         """
-        key = (currency, *(getattr(segment, name) for name in _PLANNED_FIELDS))
+        return self._recommendation((currency, _planned(segment)), segment, currency)
+
+    def _recommendation(
+        self, key: tuple[object, ...], segment: Segment, currency: str
+    ) -> SegmentPlan:
         plan = self._plans.get(key)
         if plan is None:
             unproposed = dataclasses.replace(segment, proposal=())
@@ -181,11 +184,12 @@ class Grader:
         return plan
 
     def _graded(self, segment: Segment, currency: str) -> SegmentGrade:
-        key = (currency, segment.proposal, *(getattr(segment, n) for n in _PLANNED_FIELDS))
+        planned = (currency, _planned(segment))
+        key = (planned, segment.proposal)
         grade = self._grades.get(key)
         if grade is None:
-            grade = self.grade_segment(segment, self.recommendation(segment, currency))
-            self._grades[key] = grade
+            plan = self._recommendation(planned, segment, currency)
+            grade = self._grades[key] = self.grade_segment(segment, plan)
         return grade
 
     def grade_segment(self, segment: Segment, plan: SegmentPlan) -> SegmentGrade:

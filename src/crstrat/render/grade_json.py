@@ -81,10 +81,14 @@ def render(report: GradeReport) -> str:
 
     lines = []
     for result in report.results:
-        data = result_data(result._replace(segments=()))
-        del data["segments"]
+        # the same keys and layout as result_data, written directly: a line a result
+        score = "null" if result.score is None else _line(_round(result.score))
+        passed = "true" if result.passed else "false"
         segments = ", ".join(segment_json(s) for s in result.segments)
-        lines.append(f'{_line(data)[:-1]}, "segments": [{segments}]}}')
+        lines.append(
+            f'{{"file": {_line(result.file)}, "score": {score}, "passed": {passed}, '
+            f'"error": {_line(result.error)}, "segments": [{segments}]}}'
+        )
     head = f'"crstrat": {SCHEMA_VERSION}, "version": {_line(__version__)}'
     summary = _line(report_data(report._replace(results=()))["summary"])
     results = ",\n".join(lines)
