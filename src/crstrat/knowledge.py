@@ -8,7 +8,6 @@ error that names the file, the line and the key.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -437,14 +436,29 @@ def _builtin_grading() -> GradingRules:
     return rules
 
 
+def _sha256() -> Any:
+    """A sha256 hash without importing hashlib, which loads OpenSSL (about 4 ms,
+    paid by every plan: the fingerprint guards the parsed cache)."""
+    import importlib
+
+    for module in ("_sha2", "_sha256"):  # Python 3.12+, 3.11
+        try:
+            return importlib.import_module(module).sha256()
+        except ImportError:
+            pass
+    import hashlib  # a Python built without its own hashes
+
+    return hashlib.sha256()
+
+
 def fingerprint(folder: Path) -> str:
     """The sha256 of a knowledge base's files (names and bytes), as a plan records it."""
-    digest = hashlib.sha256()
+    digest = _sha256()
     for name in KB_FILES:
         path = folder / name
         if path.is_file():
             digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return str(digest.hexdigest())
 
 
 def _read_cache(location: Path, sha256: str) -> dict[str, object]:
