@@ -279,3 +279,37 @@ def test_json_lines_are_the_report_data(kb: KnowledgeBase, batch: dict[str, list
     text = render(report)
     assert json.loads(text) == json.loads(json.dumps(report_data(report)))
     assert len(text.splitlines()) == len(files) + 2  # a line per result
+
+
+def test_progress_goes_to_stderr_only(
+    cli: Cli, batch: dict[str, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crstrat.commands import grade
+
+    monkeypatch.setattr(grade, "PROGRESS_FROM", 2)
+    monkeypatch.setattr(grade, "_stderr_is_terminal", lambda: True)
+    result = cli("grade", tmp_path / "submissions", "-f", "json")
+    assert result.code == 2
+    files = [file for files in batch.values() for file in files]
+    assert len(json.loads(result.out)["results"]) == len(files)
+
+
+def test_a_terminal_gets_the_same_lines_in_colour(
+    kb: KnowledgeBase, batch: dict[str, list[str]]
+) -> None:
+    import io
+    import re
+
+    from rich.console import Console
+
+    from crstrat.grading import Grader
+    from crstrat.render.grade_table import print_report, render
+
+    grader = Grader(kb)
+    files = [batch["copies"][0], batch["worst"][0], batch["broken"][0]]
+    report = grader.report(grader.grade_file(Path(f)) for f in files)
+    buffer = io.StringIO()
+    print_report(Console(file=buffer, width=100, force_terminal=True), report)
+    coloured = buffer.getvalue()
+    assert "\x1b[" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == render(report, width=100)

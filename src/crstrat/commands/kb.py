@@ -12,8 +12,8 @@ HELP = """\
 Custom knowledge bases: start from the built-in one, check your own.
 
 A knowledge base is a folder of YAML files (knowledge/README.md in an exported
-copy documents every field). Use one with --kb DIR on plan, grade, types,
-explain and examples.
+copy documents every field). Use one with --kb DIR on plan, report, grade,
+types, explain and examples.
 
 \b
   crstrat kb export my-kb          a copy of the built-in base to edit
