@@ -46,10 +46,12 @@ def test_strategist_case(case: Path, kb: KnowledgeBase) -> None:
         expect = spec["expect"][seg.segment.name]
         mix = [e.type for e in seg.mix]
         assert seg.primary in expect["primary"], (seg.segment.name, seg.ranking[:3], seg.mix)
-        assert seg.horizon == expect["horizon"], seg.segment.name
+        horizons = expect["horizon"]
+        assert seg.horizon in (horizons if isinstance(horizons, list) else [horizons])
         for banned in expect.get("not_in_mix", []):
             assert banned not in mix, (seg.segment.name, banned, seg.mix)
-        expectation_warned = any("expects" in w and "would cost" in w for w in seg.warnings)
-        assert expectation_warned == expect["warning"], (seg.segment.name, seg.warnings)
-        if not expect["warning"]:
-            assert seg.expectation_met if hasattr(seg, "expectation_met") else True
+        for wanted in expect.get("in_mix", []):
+            assert wanted in mix, (seg.segment.name, wanted, seg.mix)
+        if expect.get("warning") is not None:  # null: a strategist would accept either
+            expectation_warned = any("expects" in w and "would cost" in w for w in seg.warnings)
+            assert expectation_warned == expect["warning"], (seg.segment.name, seg.warnings)

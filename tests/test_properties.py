@@ -247,9 +247,6 @@ def test_the_plan_command_gives_json_or_one_clean_line(scratch: Path, data: obje
         assert len(lines) == 1 and lines[0].startswith(f"crstrat: error: {path}")
 
 
-@pytest.mark.xfail(
-    raises=OverflowError, reason="scoring: (ratio / midpoint) ** steepness overflows"
-)
 def test_tiny_amounts_give_a_plan() -> None:
     data = {
         "crstrat": 1,

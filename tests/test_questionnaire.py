@@ -232,7 +232,7 @@ def test_stopping_keeps_a_draft_that_resumes(
     # the first segment's questions from "how many customers?" on, and the summary
     resumed = ask(kb, pipe, ENTER * (SEGMENT_QUESTIONS - 4 + 1), data=draft)
     assert resumed.segments[0].name == "Walk-ins"
-    assert resumed.segments[0].customers == 500
+    assert resumed.segments[0].customers == kb.defaults.segment["customers"]
 
 
 def test_stopping_at_the_first_question_keeps_an_empty_draft(

@@ -98,7 +98,7 @@ def hostile_plan(kb: KnowledgeBase) -> Plan:
         purchases_per_year=2,
         spend_per_purchase=10,
     )
-    return make_plan(kb, Answers(segments=(segment,), company=HOSTILE))
+    return make_plan(kb, Answers(segments=(segment,), company=HOSTILE, currency="[/]<b>$</b>|"))
 
 
 def test_hostile_names_in_json_are_exact(kb: KnowledgeBase) -> None:
@@ -112,11 +112,12 @@ def test_hostile_names_in_table_are_literal(kb: KnowledgeBase) -> None:
     assert "\x1b" not in text and "\r" not in text
     assert "[bold red]Evil[/]" in text  # markup shown, not applied
     assert "\\x1b[31mred" in text
+    assert "[/]<b>$</b>|" in text  # the currency too
 
 
 def test_hostile_names_in_markdown_are_escaped(kb: KnowledgeBase) -> None:
     text = renderer(PlanFormat.markdown)(hostile_plan(kb), kb)
-    assert "<script>" not in text
+    assert "<script>" not in text and "<b>" not in text
     assert "&lt;script&gt;" in text
     assert "\x1b" not in text
     heading = next(line for line in text.splitlines() if line.startswith("## "))

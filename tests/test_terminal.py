@@ -19,6 +19,7 @@ import pexpect
 import pytest
 import yaml
 
+from crstrat.knowledge import load_knowledge
 from crstrat.questionnaire import DRAFT_NAME
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
@@ -138,7 +139,7 @@ def test_ctrl_c_keeps_a_draft_that_resumes(tmp_path: Path) -> None:
             "name": "Walk-ins",
             "expectation": "personal_assistance",
             "goal": "retain",
-            "customers": 500,
+            "customers": load_knowledge().defaults.segment["customers"],
         }
     ]
 

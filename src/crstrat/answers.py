@@ -479,15 +479,23 @@ def missing_keys(data: object) -> list[KeyPath]:
     return missing
 
 
-def fill_defaults(kb: KnowledgeBase, data: object) -> dict[str, Any]:
+def fill_defaults(kb: KnowledgeBase, data: object) -> Any:
     """A copy of raw answers with every missing required answer taken from the
-    knowledge base's defaults (what ``--defaults`` does)."""
+    knowledge base's defaults (what ``--defaults`` does).
+
+    Answers of the wrong shape (not a mapping, segments not a list) are returned
+    as they are, for the validator to name what is wrong.
+    """
+    if data is not None and not isinstance(data, dict):
+        return data
     merged = apply_overrides(data, [])
-    if not merged.get("company") and kb.defaults.company:
+    if merged.get("company") is None and kb.defaults.company:
         merged["company"] = kb.defaults.company
     segments = merged.get("segments")
-    if not isinstance(segments, list) or not segments:
+    if segments is None or segments == []:
         segments = merged["segments"] = [{}]
+    if not isinstance(segments, list):
+        return merged
     for index, segment in enumerate(segments):
         if not isinstance(segment, dict):
             continue

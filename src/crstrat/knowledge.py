@@ -216,6 +216,10 @@ class _Reader:
             return frozen_map()
         return frozen_map({k: reader.number(k, 0.0, 1.0) for k in keys})
 
+    def shares(self) -> Mapping[str, float]:
+        """Every key of this mapping to a share above 0 and at most 1."""
+        return frozen_map({str(k): self.number(str(k), 1e-9, 1.0) for k in self.data})
+
     def items(self, key: str, required: bool = True) -> list[_Reader]:
         value = self._get(key, required)
         if value is None:
@@ -548,7 +552,14 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
     )
 
     defaults = meta.child("defaults").allow(
-        "currency", "budget_share", "market", "complexity", "channels", "segment", "company"
+        "currency",
+        "budget_share",
+        "budget_share_by_market",
+        "market",
+        "complexity",
+        "channels",
+        "segment",
+        "company",
     )
     segment_defaults = defaults.child("segment", required=False).data
     default_market = defaults.text("market")
@@ -559,10 +570,17 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         raise defaults.fail("complexity", f"must be one of {', '.join(COMPLEXITIES)}")
 
     horizon = meta.child("horizon").allow(
-        "repeat_purchases_per_year", "retention_min_purchases_per_year", "titles"
+        "repeat_purchases_per_year",
+        "retention_min_purchases_per_year",
+        "lead_goal_min_purchases_per_year",
+        "titles",
     )
     scoring = meta.child("scoring").allow(
-        "weights", "economics", "scale_penalty_per_decade", "goal_order_weights"
+        "weights",
+        "economics",
+        "scale_penalty_per_decade",
+        "goal_order_weights",
+        "min_contact_factor",
     )
     weights_reader = scoring.child("weights").allow(*CRITERIA)
     weights = {c: weights_reader.number(c, 0.0, 1.0) for c in CRITERIA}
@@ -583,6 +601,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "support_min_fit",
         "fallback_type",
         "tactics_per_goal",
+        "primary_min_complexity_fit",
     )
     fallback_type = mix.text("fallback_type")
     if fallback_type not in type_ids:
@@ -614,6 +633,9 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             channels=defaults.texts("channels", CHANNELS),
             segment=MappingProxyType(dict(segment_defaults)),
             company=defaults.text("company", required=False),
+            budget_share_by_market=defaults.child("budget_share_by_market", False)
+            .allow(*MARKETS)
+            .shares(),
         ),
         goals=_terms(meta, "goals", GOALS),
         channels=_terms(meta, "channels", CHANNELS),
@@ -623,6 +645,11 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             repeat_purchases_per_year=horizon.number("repeat_purchases_per_year"),
             retention_min_purchases_per_year=horizon.number("retention_min_purchases_per_year"),
             titles=MappingProxyType({h: titles.text(h) for h in HORIZONS}),
+            lead_goal_min_purchases_per_year=(
+                horizon.number("lead_goal_min_purchases_per_year")
+                if "lead_goal_min_purchases_per_year" in horizon.data
+                else None
+            ),
         ),
         scoring=ScoringModel(
             weights=frozen_map(weights),
@@ -630,6 +657,9 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             economics_steepness=economics.number("steepness", 1e-9),
             scale_penalty_per_decade=scoring.number("scale_penalty_per_decade", 0.0, 1.0),
             goal_order_weights=tuple(float(w) for w in order),
+            min_contact_factor=scoring.number(
+                "min_contact_factor", 0.0, 1.0, required=False, default=1.0
+            ),
         ),
         mix=MixRules(
             max_support=int(mix.number("max_support", 0, 10)),
@@ -642,6 +672,9 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             ),
             fallback_type=fallback_type,
             tactics_per_goal=int(mix.number("tactics_per_goal", 1, 20)),
+            primary_min_complexity_fit=mix.fits(
+                "primary_min_complexity_fit", COMPLEXITIES, required=False
+            ),
         ),
         types=types,
         tactics=entries("tactics.yaml", "tactics", lambda r: _tactic(r, type_ids)),

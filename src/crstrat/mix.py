@@ -21,11 +21,15 @@ from .model import (
     SegmentPlan,
     Tactic,
 )
-from .scoring import Context, annual_cost, context, rank
+from .scoring import Context, context, rank, segment_cost
+
+
+def _fit(ranked: RankedType, criterion: str) -> float:
+    return next(r.fit for r in ranked.reasons if r.criterion == criterion)
 
 
 def _channel_fit(ranked: RankedType) -> float:
-    return next(r.fit for r in ranked.reasons if r.criterion == "channels")
+    return _fit(ranked, "channels")
 
 
 def _name(kb: KnowledgeBase, type_id: str) -> str:
@@ -103,20 +107,29 @@ def plan_segment(kb: KnowledgeBase, ctx: Context) -> SegmentPlan:
 
     deliverable = [r for r in ranking if _channel_fit(r) > 0] or list(ranking)
     affordable = [r for r in deliverable if r.costing.affordable]
+    # an offer that needs a lot of explanation gets a primary that copes with it,
+    # when the budget carries one
+    needed = rules.primary_min_complexity_fit.get(ctx.complexity, 0.0)
+    coping = [r for r in affordable if _fit(r, "complexity") >= needed]
+    gated = bool(coping) and coping[0] is not affordable[0]
+    if gated:
+        affordable = coping + [r for r in affordable if r not in coping]
     if affordable:
         primary = affordable[0]
-        if primary is not ranking[0] and ranking[0].type != seg.expectation:
-            best = ranking[0]
-            if not best.costing.affordable:
-                why_primary = (
-                    f"the best fit the budget carries (score {primary.score:.2f}); "
-                    f"{_name(kb, best.type).lower()} scores higher ({best.score:.2f}) "
-                    f"but costs {money(best.costing.annual_cost, cur)} a year"
-                )
-            else:
-                why_primary = f"the best fit in the formats you use (score {primary.score:.2f})"
-        else:
-            why_primary = f"the best fit the budget carries (score {primary.score:.2f})"
+        best = ranking[0]
+        why_primary = f"the best fit the budget carries (score {primary.score:.2f})"
+        if gated:
+            why_primary = (
+                f"the best fit the budget carries that copes with an offer needing a lot of "
+                f"explanation (score {primary.score:.2f})"
+            )
+        elif primary is not best and not best.costing.affordable:
+            why_primary += (
+                f"; {_name(kb, best.type).lower()} scores higher ({best.score:.2f}) "
+                f"but costs {money(best.costing.annual_cost, cur)} a year"
+            )
+        elif primary is not best:
+            why_primary = f"the best fit in the formats you use (score {primary.score:.2f})"
     else:
         primary = min(deliverable, key=lambda r: (r.costing.annual_cost, -r.score))
         why_primary = "the cheapest sensible option: no relationship type fits the budget"
@@ -138,9 +151,7 @@ def plan_segment(kb: KnowledgeBase, ctx: Context) -> SegmentPlan:
     primary_type = kb.type(primary.type)
     fallback = kb.type(rules.fallback_type)
     reach = primary_type.fallback_share.get(ctx.complexity, 0.0)
-    fallback_cost = annual_cost(
-        fallback, seg.customers, ctx.complexity, ctx.market, contact_share=reach
-    )
+    fallback_cost = segment_cost(fallback, ctx, contact_share=reach)
     fallback_usable = _channel_fit(next(r for r in ranking if r.type == fallback.id)) > 0.0
     needs_fallback = not primary_type.human
     reserve = (

@@ -187,6 +187,7 @@ class Defaults(NamedTuple):
     complexity: str
     channels: tuple[str, ...]
     segment: Mapping[str, object] = MappingProxyType({})
+    budget_share_by_market: Mapping[str, float] = NO_FITS
     company: str = ""
 
 
@@ -196,6 +197,7 @@ class HorizonRule(NamedTuple):
     repeat_purchases_per_year: float
     retention_min_purchases_per_year: float
     titles: Mapping[str, str]
+    lead_goal_min_purchases_per_year: float | None = None
 
 
 class ScoringModel(NamedTuple):
@@ -206,6 +208,7 @@ class ScoringModel(NamedTuple):
     economics_steepness: float
     scale_penalty_per_decade: float
     goal_order_weights: tuple[float, ...]
+    min_contact_factor: float = 1.0
 
 
 class MixRules(NamedTuple):
@@ -217,6 +220,7 @@ class MixRules(NamedTuple):
     support_min_fit: Mapping[str, float]
     fallback_type: str
     tactics_per_goal: int
+    primary_min_complexity_fit: Mapping[str, float] = NO_FITS
 
 
 class GradingRules(NamedTuple):

@@ -36,6 +36,7 @@ class Context:
     budget_per_customer: float
     budget: float
     horizon: str
+    contact_factor: float = 1.0
 
 
 def horizon_of(kb: KnowledgeBase, segment: Segment) -> str:
@@ -51,6 +52,9 @@ def horizon_of(kb: KnowledgeBase, segment: Segment) -> str:
     wants_more = any(goal in ("retain", "expand") for goal in segment.goals)
     if wants_more and buys >= rule.retention_min_purchases_per_year:
         return "long_term"
+    lead = rule.lead_goal_min_purchases_per_year
+    if lead is not None and segment.goals[0] in ("retain", "expand") and buys >= lead:
+        return "long_term"
     return "transactional"
 
 
@@ -61,8 +65,11 @@ def context(kb: KnowledgeBase, segment: Segment, currency: str | None = None) ->
     if segment.budget_per_customer is not None:
         per_customer = segment.budget_per_customer
     else:
+        market = segment.market or kb.defaults.market
         budget_share = (
-            segment.budget_share if segment.budget_share is not None else kb.defaults.budget_share
+            segment.budget_share
+            if segment.budget_share is not None
+            else kb.defaults.budget_share_by_market.get(market, kb.defaults.budget_share)
         )
         per_customer = budget_share * value
     return Context(
@@ -77,6 +84,9 @@ def context(kb: KnowledgeBase, segment: Segment, currency: str | None = None) ->
         budget_per_customer=per_customer,
         budget=per_customer * segment.customers,
         horizon=horizon_of(kb, segment),
+        # contacts follow purchases: a customer who buys every other year
+        # contacts the company about half as often (never below the floor)
+        contact_factor=max(kb.scoring.min_contact_factor, min(1.0, segment.purchases_per_year)),
     )
 
 
@@ -87,14 +97,17 @@ def annual_cost(
     market: str,
     *,
     contact_share: float = 1.0,
+    contact_factor: float = 1.0,
 ) -> float:
     """A type's yearly cost for a segment (see CostModel).
 
     ``contact_share`` < 1 prices the type as a fallback that only part of the
     customers reach: contacts and per-customer costs scale with it.
+    ``contact_factor`` scales the contacts a customer makes a year (customers
+    who buy less often than yearly contact the company less often).
     """
     cost = rel_type.cost
-    contacts = cost.contacts_per_customer_per_year.get(complexity, 0.0)
+    contacts = cost.contacts_per_customer_per_year.get(complexity, 0.0) * contact_factor
     reached = customers * contact_share
     total = cost.fixed_per_year + reached * cost.per_customer_per_year
     total += reached * contacts * cost.cost_per_contact
@@ -103,9 +116,21 @@ def annual_cost(
     return total
 
 
+def segment_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float = 1.0) -> float:
+    """A type's yearly cost for a segment, in a full role or as a fallback (``contact_share``)."""
+    return annual_cost(
+        rel_type,
+        ctx.segment.customers,
+        ctx.complexity,
+        ctx.market,
+        contact_share=contact_share,
+        contact_factor=ctx.contact_factor,
+    )
+
+
 def costing(rel_type: RelationshipType, ctx: Context) -> Costing:
     """What a type costs a segment a year, per customer, and whether the budget carries it."""
-    total = annual_cost(rel_type, ctx.segment.customers, ctx.complexity, ctx.market)
+    total = segment_cost(rel_type, ctx)
     return Costing(
         annual_cost=total,
         cost_per_customer=total / ctx.segment.customers,
@@ -204,7 +229,10 @@ def _reasons(
     else:
         ratio = per / budget_pc
     mid, steep = kb.scoring.economics_midpoint, kb.scoring.economics_steepness
-    f = 0.0 if math.isinf(ratio) else 1.0 / (1.0 + (ratio / mid) ** steep)
+    try:
+        f = 1.0 / (1.0 + (ratio / mid) ** steep)
+    except OverflowError:  # a cost astronomically above the budget
+        f = 0.0
     cur = ctx.currency
     figures = (
         f"{money(per, cur)} per customer a year against a budget of "

@@ -38,7 +38,7 @@ from .model import (
     Segment,
     SegmentPlan,
 )
-from .scoring import annual_cost, context
+from .scoring import context, segment_cost
 
 #: Between the cheapest and the dearest breakpoint each grid step multiplies
 #: the budget by this (about 19%); finer finds narrower score crossings,
@@ -154,20 +154,11 @@ def breakpoints(kb: KnowledgeBase, plan: SegmentPlan) -> list[float]:
     Every type alone, and every set of up to ``1 + max_support`` types, each
     with and without the human fallback a non-human primary among them needs.
     """
-    customers = plan.segment.customers
-    per_type = {
-        r.type: annual_cost(kb.type(r.type), customers, plan.complexity, plan.market)
-        for r in plan.ranking
-    }
+    per_type = {r.type: r.costing.annual_cost for r in plan.ranking}
+    ctx = context(kb, plan.segment)
     fallback = kb.type(kb.mix.fallback_type)
     fallback_cost = {
-        t.id: annual_cost(
-            fallback,
-            customers,
-            plan.complexity,
-            plan.market,
-            contact_share=t.fallback_share.get(plan.complexity, 0.0),
-        )
+        t.id: segment_cost(fallback, ctx, contact_share=t.fallback_share.get(plan.complexity, 0.0))
         for t in kb.types
         if not t.human
     }
@@ -179,7 +170,7 @@ def breakpoints(kb: KnowledgeBase, plan: SegmentPlan) -> list[float]:
             base = sum(per_type[t] for t in group)
             totals.add(base)
             totals.update(base + fallback_cost[t] for t in group if t in fallback_cost)
-    return sorted(total / customers for total in totals if total > 0)
+    return sorted(total / plan.segment.customers for total in totals if total > 0)
 
 
 def _bisect(

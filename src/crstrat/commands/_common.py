@@ -21,7 +21,6 @@ KbOption = Annotated[
         metavar="DIR",
         help="Use a custom knowledge base folder instead of the built-in one "
         "(crstrat kb export DIR writes one to start from).",
-        file_okay=False,
         show_default=False,
     ),
 ]

@@ -143,14 +143,13 @@ def gather_answers(
     if use_defaults:
         data = fill_defaults(kb, data)
     missing = missing_keys(data)
-    if missing and answers_file is not None and not isinstance(data, dict):
-        validate_answers(kb, data, source=source, text=text)  # not a mapping: say so
     if missing:
+        # what is wrong is said before what is missing: a misspelt key is named
+        # as such, and nobody answers questions only to lose them to an error
+        _check_given(kb, data, source=source, text=text)
         if interactive:
             from ..questionnaire import ask_missing
 
-            # refuse a wrong answer given before asking for the missing ones, not after
-            _check_given(kb, data, source=source, text=text)
             data = ask_missing(kb, data, save_path=save_path)
             source = "your answers"
             text = None
@@ -174,9 +173,8 @@ def _check_given(kb: KnowledgeBase, data: Any, *, source: str, text: str | None)
     """
     from ..answers import fill_defaults, validate_answers
 
-    segments = data.get("segments") if isinstance(data, dict) else None
-    if segments is not None and not isinstance(segments, list):
-        validate_answers(kb, data, source=source, text=text)  # fill_defaults would replace them
+    if not isinstance(data, dict):
+        validate_answers(kb, data, source=source, text=text)  # empty, or not a mapping: say so
     validate_answers(kb, fill_defaults(kb, data), source=source, text=text)
 
 

@@ -33,7 +33,7 @@ def table(header: list[str], rows: list[list[str]], align: str = "") -> list[str
 
 
 def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
-    cur = plan.currency
+    cur = escape(plan.currency)
     s = seg.segment
     horizon = "long-term" if seg.horizon == "long_term" else "transactional"
     out = [f"## {escape(s.name)}", ""]
@@ -46,7 +46,10 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
     out += ["", "### Recommended mix", ""]
     out += table(
         ["Role", "Relationship type", "Yearly cost", "Why"],
-        [[e.role, kb.type(e.type).name, money(e.annual_cost, cur), e.why] for e in seg.mix],
+        [
+            [e.role, escape(kb.type(e.type).name), money(e.annual_cost, cur), escape(e.why)]
+            for e in seg.mix
+        ],
         "llrl",
     )
     used = seg.total_annual_cost / seg.budget if seg.budget > 0 else 0.0
@@ -66,7 +69,7 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
                 money(ranked.costing.annual_cost, cur),
                 money(ranked.costing.cost_per_customer, cur),
                 "yes" if ranked.costing.affordable else "no",
-                "; ".join(r.text for r in top),
+                escape("; ".join(r.text for r in top)),
             ]
         )
     out += table(
@@ -83,7 +86,10 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
     )
     if seg.tactics:
         out += ["", "### Tactics", ""]
-        out += [f"- **{c.tactic.title}** ({c.goal}): {c.tactic.first_step}" for c in seg.tactics]
+        out += [
+            f"- **{escape(c.tactic.title)}** ({c.goal}): {escape(c.tactic.first_step)}"
+            for c in seg.tactics
+        ]
     if s.existing:
 
         def names(ids: tuple[str, ...]) -> str:

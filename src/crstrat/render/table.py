@@ -26,15 +26,25 @@ def user_text(value: object) -> str:
     return escape(printable(value))
 
 
+def _t(value: object, style: str = "") -> Text:
+    """A table cell or line of text that rich shows literally (no markup parsed)."""
+    return Text(printable(value), style=style)
+
+
 def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> RenderableType:
     cur = plan.currency
     s = seg.segment
     horizon = "long-term" if seg.horizon == "long_term" else "transactional"
-    facts = Text.from_markup(
-        f"{s.customers:,} customers worth [bold]{money(seg.customer_value, cur)}[/] a year each; "
-        f"relationship budget [bold]{money(seg.budget, cur)}[/] a year "
-        f"({money(seg.budget_per_customer, cur)} per customer). Horizon: [bold]{horizon}[/]. "
-        f"Expects: {kb.type(s.expectation).name.lower()}."
+    facts = Text.assemble(
+        f"{s.customers:,} customers worth ",
+        _t(money(seg.customer_value, cur), "bold"),
+        " a year each; relationship budget ",
+        _t(money(seg.budget, cur), "bold"),
+        " a year (",
+        _t(money(seg.budget_per_customer, cur)),
+        " per customer). Horizon: ",
+        (horizon, "bold"),
+        f". Expects: {kb.type(s.expectation).name.lower()}.",
     )
 
     mix = Table(title="Recommended mix", title_justify="left", expand=False, show_lines=False)
@@ -44,13 +54,13 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> RenderableType:
     mix.add_column("Why")
     for entry in seg.mix:
         mix.add_row(
-            Text(entry.role, style=ROLE_STYLE.get(entry.role, "")),
-            kb.type(entry.type).name,
-            money(entry.annual_cost, cur),
-            entry.why,
+            _t(entry.role, ROLE_STYLE.get(entry.role, "")),
+            _t(kb.type(entry.type).name),
+            _t(money(entry.annual_cost, cur)),
+            _t(entry.why),
         )
     used = seg.total_annual_cost / seg.budget if seg.budget > 0 else 0.0
-    mix.caption = (
+    mix.caption = _t(
         f"Total {money(seg.total_annual_cost, cur)} of {money(seg.budget, cur)} "
         f"({share(used)} of the budget)"
     )
@@ -72,12 +82,12 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> RenderableType:
             why += f"; but it {weakest.text}"
         ranking.add_row(
             str(position),
-            kb.type(ranked.type).name,
+            _t(kb.type(ranked.type).name),
             f"{ranked.score:.2f}",
-            money(ranked.costing.annual_cost, cur),
-            money(ranked.costing.cost_per_customer, cur),
-            Text("yes", style="green") if ranked.costing.affordable else Text("no", style="red"),
-            why,
+            _t(money(ranked.costing.annual_cost, cur)),
+            _t(money(ranked.costing.cost_per_customer, cur)),
+            _t("yes", "green") if ranked.costing.affordable else _t("no", "red"),
+            _t(why),
         )
 
     parts: list[RenderableType] = [facts, Text(), mix, Text(), ranking]
@@ -87,30 +97,35 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> RenderableType:
         tactics.add_column("Tactic")
         tactics.add_column("First step")
         for chosen in seg.tactics:
-            tactics.add_row(chosen.goal, chosen.tactic.title, chosen.tactic.first_step)
+            tactics.add_row(_t(chosen.goal), _t(chosen.tactic.title), _t(chosen.tactic.first_step))
         parts += [Text(), tactics]
     review = seg.existing
     if s.existing:
 
-        def names(ids: tuple[str, ...]) -> str:
-            return ", ".join(kb.type(t).name for t in ids) or "none"
+        def names(ids: tuple[str, ...]) -> Text:
+            return _t(", ".join(kb.type(t).name for t in ids) or "none", "bold")
 
         parts += [
             Text(),
-            Text.from_markup(
-                f"Already in place: keep [bold]{names(review.keep)}[/], add [bold]{names(review.add)}"
-                f"[/], drop [bold]{names(review.drop)}[/]."
+            Text.assemble(
+                "Already in place: keep ",
+                names(review.keep),
+                ", add ",
+                names(review.add),
+                ", drop ",
+                names(review.drop),
+                ".",
             ),
         ]
     for warning in seg.warnings:
-        parts += [Text(), Text.from_markup(f"[bold red]Warning:[/] {user_text(warning)}")]
-    return Panel(Group(*parts), title=f"[bold]{user_text(s.name)}[/]", title_align="left")
+        parts += [Text(), Text.assemble(("Warning: ", "bold red"), _t(warning))]
+    return Panel(Group(*parts), title=_t(s.name, "bold"), title_align="left")
 
 
 def renderables(plan: Plan, kb: KnowledgeBase) -> Iterator[RenderableType]:
     """The plan as rich renderables, a panel per segment."""
     company = plan.company or "Your company"
-    yield Text.from_markup(f"[bold]Customer relationships plan for {user_text(company)}[/]")
+    yield _t(f"Customer relationships plan for {company}", "bold")
     for seg in plan.segments:
         yield _segment(plan, seg, kb)
 
