@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 import typer
 
 from . import __version__
-from .commands import browse, grade, kb, plan, report, schema
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, CrstratError
 
 HELP = """\
@@ -30,16 +30,26 @@ Start here:
 Exit codes: 0 done, 1 a check fell short, 2 bad input or usage, 130 interrupted.
 """
 
-app = typer.Typer(
-    name="crstrat",
-    help=HELP,
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    # plain click help: rich help would import markdown-it and pygments on every --help
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
+
+class Command(NamedTuple):
+    """A command: the module under crstrat.commands that holds it, and how to register it."""
+
+    module: str
+    function: str
+    uses_module_help: bool = False
+    no_args_is_help: bool = False
+
+
+COMMANDS = {
+    "plan": Command("plan", "plan", uses_module_help=True),
+    "report": Command("report", "report", uses_module_help=True, no_args_is_help=True),
+    "grade": Command("grade", "grade", uses_module_help=True),
+    "types": Command("browse", "types"),
+    "explain": Command("browse", "explain"),
+    "examples": Command("browse", "examples"),
+    "schema": Command("schema", "schema", uses_module_help=True),
+}
+GROUPS = {"kb": "kb"}  # sub-command groups: name -> module with a Typer `app`
 
 
 def _version(value: bool) -> None:
@@ -48,7 +58,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool,
@@ -60,14 +69,42 @@ def _root(
     """Advice on the Customer Relationships block of a Business Model Canvas."""
 
 
-app.command("plan", help=plan.HELP, no_args_is_help=False)(plan.plan)
-app.command("types")(browse.types)
-app.command("explain")(browse.explain)
-app.command("examples")(browse.examples)
-app.command("report", help=report.HELP, no_args_is_help=True)(report.report)
-app.command("grade", help=grade.HELP)(grade.grade)
-app.command("schema", help=schema.HELP)(schema.schema)
-app.add_typer(kb.app, name="kb")
+def build(only: str | None = None) -> typer.Typer:
+    """The typer app with every command, or with only the one about to run.
+
+    Typer turns every registered command into a click command on each run, and
+    each command module costs its imports: a run builds just what it uses.
+    """
+    app = typer.Typer(
+        name="crstrat",
+        help=HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        # plain click help: rich help would import markdown-it and pygments on every --help
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    )
+    app.callback()(_root)
+    for name, command in COMMANDS.items():
+        if only in (None, name):
+            module = importlib.import_module(f"{__package__}.commands.{command.module}")
+            app.command(
+                name,
+                help=module.HELP if command.uses_module_help else None,
+                no_args_is_help=command.no_args_is_help,
+            )(getattr(module, command.function))
+    for name, module_name in GROUPS.items():
+        if only in (None, name):
+            module = importlib.import_module(f"{__package__}.commands.{module_name}")
+            app.add_typer(module.app, name=name)
+    return app
+
+
+def _command_name(argv: list[str]) -> str | None:
+    """The command a command line names, when it is a known one."""
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    return first if first in COMMANDS or first in GROUPS else None
 
 
 def run(argv: list[str]) -> int:
@@ -76,6 +113,7 @@ def run(argv: list[str]) -> int:
     from typer._click.exceptions import ClickException  # typer 0.28 bundles click
 
     try:
+        app = build(_command_name(argv))
         result = app(args=argv, prog_name="crstrat", standalone_mode=False)
     except CrstratError as exc:
         sys.stderr.write(f"crstrat: error: {exc.message}\n")
