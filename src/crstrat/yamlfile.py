@@ -112,6 +112,12 @@ def _strict_loader() -> Any:
 
         def flatten_mapping(self, node: Any) -> None:
             # Checked once per mapping, before merge keys (<<) copy pairs in.
+            # The common case, all keys distinct, is one set: a thousand
+            # answers files have thousands of mappings.
+            keys = [key.value for key, _ in node.value if key.__class__ is scalar_node]
+            if len(set(keys)) == len(keys):
+                super().flatten_mapping(node)
+                return
             checked = self.__dict__.setdefault("_checked_mappings", set())
             if id(node) not in checked:
                 checked.add(id(node))
