@@ -88,8 +88,9 @@ def _pick_tactics(
             and t.id not in taken
             and (not t.channels or any(c in ctx.channels for c in t.channels))
         ]
-        # a stable sort keeps the knowledge base's order among equals
-        candidates.sort(key=lambda t: -fit(t))
+        # best fit to the mix first; among equals the more specific tactic (made
+        # for fewer types) first, then the knowledge base's order (a stable sort)
+        candidates.sort(key=lambda t: (-fit(t), len(t.types) or len(kb.types)))
         picked = [t for t in candidates if fit(t) > 0][:per_goal] or candidates[:per_goal]
         for tactic in picked:
             taken.add(tactic.id)
