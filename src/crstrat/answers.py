@@ -46,14 +46,7 @@ SEGMENT_KEYS = (
     "existing",
     "proposal",
 )
-REQUIRED_SEGMENT_KEYS = (
-    "name",
-    "expectation",
-    "goal",
-    "customers",
-    "purchases_per_year",
-    "spend_per_purchase",
-)
+REQUIRED_SEGMENT_KEYS = SEGMENT_KEYS[:6]  # name ... spend_per_purchase
 
 KeyPath = tuple[str | int, ...]
 

@@ -142,6 +142,11 @@ def _level(fit: float) -> int:
     return 2 if fit >= 0.75 else 1 if fit >= 0.4 else 0
 
 
+def _say(fit: float, poor: str, partial: str, good: str) -> str:
+    """The sentence for a fit: poor below 0.4, partial below 0.75, else good."""
+    return (poor, partial, good)[_level(fit)]
+
+
 def _goal_words(goals: tuple[str, ...]) -> str:
     words = {"acquire": "acquire customers", "retain": "retain them", "expand": "expand sales"}
     return listing([words[g] for g in goals])
@@ -170,21 +175,23 @@ def _reasons(
     used = [order[min(i, len(order) - 1)] for i in range(len(seg.goals))]
     total_weight = sum(used) or 1.0
     f = sum(w * fit.goals[g] for w, g in zip(used, seg.goals, strict=True)) / total_weight
-    text = [
+    text = _say(
+        f,
         f"does little to {_goal_words(seg.goals)}",
         f"helps in part to {_goal_words(seg.goals)}",
         f"serves the goal to {_goal_words(seg.goals)} well",
-    ][_level(f)]
+    )
     reasons.append(Reason("goals", weights["goals"], f, text))
 
     # horizon
     f = fit.horizon[ctx.horizon]
     horizon_words = "long-term" if ctx.horizon == "long_term" else "transactional"
-    text = [
+    text = _say(
+        f,
         f"does not suit a {horizon_words} relationship",
         f"suits a {horizon_words} relationship only in part",
         f"suits a {horizon_words} relationship",
-    ][_level(f)]
+    )
     reasons.append(Reason("horizon", weights["horizon"], f, text))
 
     # channels: the formats the company can interact in
@@ -204,21 +211,23 @@ def _reasons(
     # complexity: how much explanation the offer needs
     f = fit.complexity[ctx.complexity]
     words = {"low": "little", "medium": "some", "high": "a lot of"}[ctx.complexity]
-    text = [
+    text = _say(
+        f,
         f"copes badly with an offer that needs {words} explanation",
         f"copes in part with an offer that needs {words} explanation",
         f"suits an offer that needs {words} explanation",
-    ][_level(f)]
+    )
     reasons.append(Reason("complexity", weights["complexity"], f, text))
 
     # market
     f = fit.market[ctx.market]
     market = kb.markets[ctx.market].title
-    text = [
+    text = _say(
+        f,
         f"rarely fits {market} customers",
         f"fits {market} customers in part",
         f"fits {market} customers",
-    ][_level(f)]
+    )
     reasons.append(Reason("market", weights["market"], f, text))
 
     # economics: what it costs against what a customer is worth

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -24,6 +24,17 @@ KbOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def format_option() -> Any:
+    """The ``--format/-f`` option of commands whose default depends on the terminal."""
+    return typer.Option(
+        "--format",
+        "-f",
+        help="Output format [default: table on a terminal, else json].",
+        show_default=False,
+        case_sensitive=False,
+    )
 
 
 def load_kb(folder: Path | None) -> KnowledgeBase:

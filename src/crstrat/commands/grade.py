@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._common import KbOption, console, load_kb, stdout_is_terminal
+from ._common import KbOption, console, format_option, load_kb, stdout_is_terminal
 
 if TYPE_CHECKING:
     from ..grading import Grader, GradeReport, SubmissionGrade
@@ -69,16 +69,7 @@ MinScoreOption = Annotated[
         show_default=False,
     ),
 ]
-FormatOption = Annotated[
-    GradeFormat | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output format [default: table on a terminal, else json].",
-        show_default=False,
-        case_sensitive=False,
-    ),
-]
+FormatOption = Annotated[GradeFormat | None, format_option()]
 JunitOption = Annotated[
     Path | None,
     typer.Option(

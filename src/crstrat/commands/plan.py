@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..render import PlanFormat
-from ._common import KbOption, console, emit, load_kb, stdout_is_terminal
+from ._common import KbOption, console, emit, format_option, load_kb, stdout_is_terminal
 
 if TYPE_CHECKING:
     from ..model import Answers, KnowledgeBase
@@ -77,16 +77,7 @@ SaveOption = Annotated[
         show_default=False,
     ),
 ]
-FormatOption = Annotated[
-    PlanFormat | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output format [default: table on a terminal, else json].",
-        show_default=False,
-        case_sensitive=False,
-    ),
-]
+FormatOption = Annotated[PlanFormat | None, format_option()]
 OutputOption = Annotated[
     Path | None,
     typer.Option(
