@@ -130,12 +130,12 @@ def test_typed_answers_are_read_like_set_values(kb: KnowledgeBase, pipe: PipeInp
         + " "  # also acquire
         + ENTER
         + "2000000" + ENTER + "0.5" + ENTER + "400" + ENTER
+        + DOWN + ENTER  # b2b
         + ENTER  # budget as a share
         + "10%" + ENTER
         + "a"  # channels: untick all
         + ENTER
         + DOWN + ENTER  # high complexity (from medium)
-        + DOWN + ENTER  # b2b
         + " " + ENTER  # personal assistance already in place
         + ENTER * 2
     )  # fmt: skip
@@ -149,9 +149,17 @@ def test_typed_answers_are_read_like_set_values(kb: KnowledgeBase, pipe: PipeInp
 
 
 def test_budget_per_customer(kb: KnowledgeBase, pipe: PipeInput) -> None:
-    keys = ENTER * 8 + DOWN + ENTER + "12.5" + ENTER + ENTER * 6
+    keys = ENTER * 9 + DOWN + ENTER + "12.5" + ENTER + ENTER * 5
     seg = ask(kb, pipe, keys).segments[0]
     assert (seg.budget_share, seg.budget_per_customer) == (None, 12.5)
+
+
+def test_the_budget_share_suggested_follows_the_market(kb: KnowledgeBase, pipe: PipeInput) -> None:
+    keys = ENTER * 8 + DOWN + ENTER + ENTER * 8  # b2b, then Enter through the rest
+    seg = ask(kb, pipe, keys).segments[0]
+    assert seg.market == "b2b"
+    assert seg.budget_share == kb.defaults.budget_share_by_market["b2b"]
+    assert seg.budget_share != kb.defaults.budget_share
 
 
 def test_several_segments_with_unique_names(kb: KnowledgeBase, pipe: PipeInput) -> None:

@@ -230,10 +230,11 @@ class _Questionnaire:
             (("customers",), self.ask_customers),
             (("purchases_per_year",), self.ask_purchases),
             (("spend_per_purchase",), self.ask_spend),
+            # the market before the budget: its default share depends on it
+            (("market",), self.ask_market),
             (("budget_share", "budget_per_customer"), self.ask_budget),
             (("channels",), self.ask_channels),
             (("complexity",), self.ask_complexity),
-            (("market",), self.ask_market),
             (("existing",), self.ask_existing),
         )
 
@@ -485,7 +486,10 @@ class _Questionnaire:
         )
         segment = self.segments[index]
         if way == "share":
-            fraction = self.current(index, "budget_share") or self.kb.defaults.budget_share
+            market = self.current(index, "market") or self.kb.defaults.market
+            fraction = self.current(index, "budget_share") or (
+                self.kb.defaults.budget_share_by_market.get(market, self.kb.defaults.budget_share)
+            )
             value = self.terminal.text(
                 "What share of the segment's yearly revenue may relationships cost?",
                 "e.g. 5% or 0.05",
