@@ -98,8 +98,23 @@ def _strict_loader() -> Any:
     str_tag = "tag:yaml.org,2002:str"
     scalar_node = yaml.ScalarNode
 
+    # The tag of a plain scalar depends on its text alone (crstrat adds no path
+    # resolvers), and answers files repeat the same few words and numbers: the
+    # regular-expression matching is done once per distinct text.
+    resolved: dict[str, str] = {}
+
     class StrictLoader(base):  # type: ignore[misc,valid-type]
         """A safe loader with duplicate keys refused and scalar errors located."""
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is scalar_node and implicit[0] and not self.yaml_path_resolvers:
+                tag = resolved.get(value)
+                if tag is None:
+                    tag = super().resolve(kind, value, implicit)
+                    if len(resolved) < 10_000:
+                        resolved[value] = tag
+                return tag
+            return super().resolve(kind, value, implicit)
 
         def construct_object(self, node: Any, deep: bool = False) -> Any:
             # Most values are plain text, whose value is the node's own string:
