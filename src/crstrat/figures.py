@@ -18,7 +18,7 @@ def count(number: float) -> str:
 def share(fraction: float) -> str:
     """``0.05`` -> ``5%``; ``0.125`` -> ``12.5%``."""
     percent = fraction * 100
-    return f"{percent:.0f}%" if round(percent, 1).is_integer() else f"{percent:.1f}%"
+    return f"{percent:,.0f}%" if round(percent, 1).is_integer() else f"{percent:,.1f}%"
 
 
 def listing(words: list[str] | tuple[str, ...], conjunction: str = "and") -> str:

@@ -91,6 +91,8 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> RenderableType:
         )
 
     parts: list[RenderableType] = [facts, Text(), mix, Text(), ranking]
+    if len(s.name) > 60:  # a panel title is cut to the width: say it whole once
+        parts[:0] = [_t(s.name, "bold"), Text()]
     if seg.tactics:
         tactics = Table(title="Tactics", title_justify="left")
         tactics.add_column("Goal")
