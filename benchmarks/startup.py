@@ -125,7 +125,10 @@ def example_answers(python: str) -> tuple[Path, str]:
 
 
 def write_submissions(example: Path, folder: Path) -> list[str]:
-    """A class's worth of submissions: the example with each proposal and size varied."""
+    """A class's worth of submissions: every student answers the same case (the
+    example) with a proposal of their own. Each submission's company differs, so
+    no two files are alike. (A thousand different businesses, one plan each, is
+    ``benchmarks/grade_bench.py --distinct``.)"""
     text = example.read_text(encoding="utf-8")
     proposals = [
         "[automated_services, self_service]",
@@ -137,7 +140,7 @@ def write_submissions(example: Path, folder: Path) -> list[str]:
     names = []
     for number in range(SUBMISSIONS):
         proposal = proposals[number % len(proposals)]
-        body = text.replace("customers: 2000000", f"customers: {1000 + number * 997}").replace(
+        body = text.replace("company: Kiwi Air", f"company: Kiwi Air (student {number})").replace(
             "  - name:", f"  - proposal: {proposal}\n    name:"
         )
         path = folder / f"student-{number:04d}.yaml"

@@ -179,7 +179,7 @@ class Grader:
         plan = self._plans.get(key)
         if plan is None:
             unproposed = dataclasses.replace(segment, proposal=())
-            plan = plan_segment(self.kb, context(self.kb, unproposed, currency))
+            plan = plan_segment(self.kb, context(self.kb, unproposed, currency), tactics=False)
             self._plans[key] = plan
         return plan
 

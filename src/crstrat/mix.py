@@ -90,16 +90,21 @@ def _pick_tactics(
         ]
         # best fit to the mix first; among equals the more specific tactic (made
         # for fewer types) first, then the knowledge base's order (a stable sort)
-        candidates.sort(key=lambda t: (-fit(t), len(t.types) or len(kb.types)))
-        picked = [t for t in candidates if fit(t) > 0][:per_goal] or candidates[:per_goal]
+        fits = {t.id: fit(t) for t in candidates}
+        candidates.sort(key=lambda t: (-fits[t.id], len(t.types) or len(kb.types)))
+        picked = [t for t in candidates if fits[t.id] > 0][:per_goal] or candidates[:per_goal]
         for tactic in picked:
             taken.add(tactic.id)
             chosen.append(ChosenTactic(tactic, goal))
     return tuple(chosen)
 
 
-def plan_segment(kb: KnowledgeBase, ctx: Context) -> SegmentPlan:
-    """The recommendation for one segment (see the module docstring)."""
+def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> SegmentPlan:
+    """The recommendation for one segment (see the module docstring).
+
+    ``tactics=False`` leaves the tactics out, for callers that only compare
+    mixes (grading, what-if searches): picking them is a fifth of the work.
+    """
     seg = ctx.segment
     cur = ctx.currency
     rules = kb.mix
@@ -234,7 +239,7 @@ def plan_segment(kb: KnowledgeBase, ctx: Context) -> SegmentPlan:
         ranking=ranking,
         mix=tuple(mix),
         total_annual_cost=total,
-        tactics=_pick_tactics(kb, ctx, mix_types),
+        tactics=_pick_tactics(kb, ctx, mix_types) if tactics else (),
         warnings=tuple(warnings),
         existing=existing,
     )

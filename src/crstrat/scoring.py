@@ -142,9 +142,10 @@ def _level(fit: float) -> int:
     return 2 if fit >= 0.75 else 1 if fit >= 0.4 else 0
 
 
-def _say(fit: float, poor: str, partial: str, good: str) -> str:
-    """The sentence for a fit: poor below 0.4, partial below 0.75, else good."""
-    return (poor, partial, good)[_level(fit)]
+def _say(fit: float, poor: str, partial: str, good: str, words: str) -> str:
+    """The sentence for a fit (poor below 0.4, partial below 0.75, else good),
+    with ``words`` in its ``{}``; only the chosen sentence is formatted."""
+    return (poor, partial, good)[_level(fit)].format(words)
 
 
 def _goal_words(goals: tuple[str, ...]) -> str:
@@ -177,9 +178,10 @@ def _reasons(
     f = sum(w * fit.goals[g] for w, g in zip(used, seg.goals, strict=True)) / total_weight
     text = _say(
         f,
-        f"does little to {_goal_words(seg.goals)}",
-        f"helps in part to {_goal_words(seg.goals)}",
-        f"serves the goal to {_goal_words(seg.goals)} well",
+        "does little to {}",
+        "helps in part to {}",
+        "serves the goal to {} well",
+        _goal_words(seg.goals),
     )
     reasons.append(Reason("goals", weights["goals"], f, text))
 
@@ -188,9 +190,10 @@ def _reasons(
     horizon_words = "long-term" if ctx.horizon == "long_term" else "transactional"
     text = _say(
         f,
-        f"does not suit a {horizon_words} relationship",
-        f"suits a {horizon_words} relationship only in part",
-        f"suits a {horizon_words} relationship",
+        "does not suit a {} relationship",
+        "suits a {} relationship only in part",
+        "suits a {} relationship",
+        horizon_words,
     )
     reasons.append(Reason("horizon", weights["horizon"], f, text))
 
@@ -213,9 +216,10 @@ def _reasons(
     words = {"low": "little", "medium": "some", "high": "a lot of"}[ctx.complexity]
     text = _say(
         f,
-        f"copes badly with an offer that needs {words} explanation",
-        f"copes in part with an offer that needs {words} explanation",
-        f"suits an offer that needs {words} explanation",
+        "copes badly with an offer that needs {} explanation",
+        "copes in part with an offer that needs {} explanation",
+        "suits an offer that needs {} explanation",
+        words,
     )
     reasons.append(Reason("complexity", weights["complexity"], f, text))
 
@@ -224,9 +228,10 @@ def _reasons(
     market = kb.markets[ctx.market].title
     text = _say(
         f,
-        f"rarely fits {market} customers",
-        f"fits {market} customers in part",
-        f"fits {market} customers",
+        "rarely fits {} customers",
+        "fits {} customers in part",
+        "fits {} customers",
+        market,
     )
     reasons.append(Reason("market", weights["market"], f, text))
 

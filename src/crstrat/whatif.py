@@ -132,7 +132,7 @@ class _BudgetProbe:
         found = self._plans.get(per_customer)
         if found is None:
             changed = replace(self.segment, budget_per_customer=per_customer)
-            found = plan_segment(self.kb, context(self.kb, changed, self.currency))
+            found = plan_segment(self.kb, context(self.kb, changed, self.currency), tactics=False)
             self._plans[per_customer] = found
         return found
 
@@ -301,7 +301,7 @@ def answer_flips(kb: KnowledgeBase, plan: SegmentPlan, currency: str) -> tuple[A
     """
     flips = []
     for answer, action, value, changed in _answer_changes(plan, kb):
-        there = plan_segment(kb, context(kb, changed, currency))
+        there = plan_segment(kb, context(kb, changed, currency), tactics=False)
         if there.primary != plan.primary:
             flips.append(AnswerChange(answer, action, value, changed, there.primary, there.mix))
     return tuple(flips)
