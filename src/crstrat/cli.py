@@ -9,6 +9,7 @@ from typing import Annotated, NamedTuple
 import typer
 
 from . import __version__
+from .commands._common import new_app
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, CrstratError
 
 HELP = """\
@@ -75,16 +76,7 @@ def build(only: str | None = None) -> typer.Typer:
     Typer turns every registered command into a click command on each run, and
     each command module costs its imports: a run builds just what it uses.
     """
-    app = typer.Typer(
-        name="crstrat",
-        help=HELP,
-        no_args_is_help=True,
-        add_completion=False,
-        pretty_exceptions_enable=False,
-        # plain click help: rich help would import markdown-it and pygments on every --help
-        rich_markup_mode=None,
-        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    )
+    app = new_app("crstrat", HELP)
     app.callback()(_root)
     for name, command in COMMANDS.items():
         if only in (None, name):

@@ -26,6 +26,20 @@ KbOption = Annotated[
 ]
 
 
+def new_app(name: str, help: str) -> typer.Typer:
+    """A typer app (or command group) set up the crstrat way."""
+    return typer.Typer(
+        name=name,
+        help=help,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        # plain click help: rich help would import markdown-it and pygments on every --help
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    )
+
+
 def format_option() -> Any:
     """The ``--format/-f`` option of commands whose default depends on the terminal."""
     return typer.Option(

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from ._common import new_app
+
 HELP = """\
 Custom knowledge bases: start from the built-in one, check your own.
 
@@ -21,13 +23,7 @@ types, explain and examples.
   crstrat plan --kb my-kb --example airline
 """
 
-app = typer.Typer(
-    name="kb",
-    help=HELP,
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
+app = new_app("kb", HELP)
 
 FolderArgument = Annotated[
     Path,
