@@ -602,6 +602,8 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "fallback_type",
         "tactics_per_goal",
         "primary_min_complexity_fit",
+        "personal_primary_max_cost_share",
+        "personal_primary_min_touch",
     )
     fallback_type = mix.text("fallback_type")
     if fallback_type not in type_ids:
@@ -674,6 +676,12 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             tactics_per_goal=int(mix.number("tactics_per_goal", 1, 20)),
             primary_min_complexity_fit=mix.fits(
                 "primary_min_complexity_fit", COMPLEXITIES, required=False
+            ),
+            personal_primary_max_cost_share=mix.number(
+                "personal_primary_max_cost_share", 0.0, 1.0, required=False, default=0.0
+            ),
+            personal_primary_min_touch=mix.number(
+                "personal_primary_min_touch", 0.0, 1.0, required=False, default=1.0
             ),
         ),
         types=types,

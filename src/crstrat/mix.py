@@ -62,8 +62,13 @@ def _expectation_warnings(
             f"'{seg.name}' expects {name.lower()}, but it would cost {money(cost.annual_cost, cur)} "
             f"a year ({money(cost.cost_per_customer, cur)} per customer) against a budget of "
             f"{money(ctx.budget, cur)} ({money(ctx.budget_per_customer, cur)} per customer). "
-            f"It would take a budget of {money(cost.annual_cost, cur)}{needed_share}; "
-            f"within this budget crstrat recommends {_name(kb, primary.type).lower()} instead."
+            f"It would take a budget of {money(cost.annual_cost, cur)}{needed_share}"
+            + (
+                f"; within this budget crstrat recommends {_name(kb, primary.type).lower()} "
+                "instead."
+                if primary.type != expected.type
+                else "; nothing cheaper fits either, so crstrat keeps it (see below)."
+            )
         )
     return warnings
 
@@ -120,6 +125,21 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
     gated = bool(coping) and coping[0] is not affordable[0]
     if gated:
         affordable = coping + [r for r in affordable if r not in coping]
+    # customers worth so much that the most personal type costs a small share of
+    # their budget get a personal primary, whatever low-touch one they expect
+    most_personal = max(kb.types, key=lambda t: t.personal_touch)
+    closest = next(r for r in ranking if r.type == most_personal.id)
+    valuable = (
+        not gated
+        and closest in affordable
+        and closest.costing.annual_cost <= rules.personal_primary_max_cost_share * ctx.budget
+    )
+    personal = [
+        r for r in affordable if kb.type(r.type).personal_touch >= rules.personal_primary_min_touch
+    ]
+    made_personal = valuable and bool(personal) and personal[0] is not affordable[0]
+    if made_personal:
+        affordable = personal + [r for r in affordable if r not in personal]
     if affordable:
         primary = affordable[0]
         best = ranking[0]
@@ -128,6 +148,13 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
             why_primary = (
                 f"the best fit the budget carries that copes with an offer needing a lot of "
                 f"explanation (score {primary.score:.2f})"
+            )
+        elif made_personal:
+            why_primary = (
+                f"customers worth this much deserve a personal relationship: "
+                f"{most_personal.name.lower()} would take only "
+                f"{share(closest.costing.annual_cost / ctx.budget)} of the budget "
+                f"(score {primary.score:.2f})"
             )
         elif primary is not best and not best.costing.affordable:
             why_primary += (

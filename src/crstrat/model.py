@@ -221,6 +221,8 @@ class MixRules(NamedTuple):
     fallback_type: str
     tactics_per_goal: int
     primary_min_complexity_fit: Mapping[str, float] = NO_FITS
+    personal_primary_max_cost_share: float = 0.0
+    personal_primary_min_touch: float = 1.0
 
 
 class GradingRules(NamedTuple):

@@ -291,6 +291,8 @@ def _meta() -> Schema:
         },
     )
     mix["properties"]["primary_min_complexity_fit"] = _kb_all_or_nothing(_kb_fits(COMPLEXITIES))
+    mix["properties"]["personal_primary_max_cost_share"] = _kb_number(0.0, 1.0)
+    mix["properties"]["personal_primary_min_touch"] = _kb_number(0.0, 1.0)
     grading = _kb_object(
         {
             "weights": {**_kb_fits(GRADING_PARTS), "description": "Must add up to 1."},
