@@ -126,8 +126,17 @@ def test_every_expectation_that_keeps_the_primary_is_left_out(kb: KnowledgeBase)
 
 
 def test_goal_and_channel_changes_are_tried(kb: KnowledgeBase) -> None:
-    enterprises = example_plan(kb, "software").segments[2]
-    assert any(f.answer == "goal" for f in answer_flips(kb, enterprises, "USD"))
+    # retail bank's everyday customers (tests/cases): acquiring alone calls for people
+    everyday = Segment(
+        name="Everyday customers",
+        expectation="personal_assistance",
+        goals=("retain", "expand"),
+        customers=3_000_000,
+        purchases_per_year=12,
+        spend_per_purchase=15,
+    )
+    planned = plan_segment(kb, context(kb, everyday, "USD"))
+    assert any(f.answer == "goal" for f in answer_flips(kb, planned, "USD"))
     leisure = example_plan(kb, "airline").segments[0]
     assert any(f.answer == "complexity" for f in answer_flips(kb, leisure, "USD"))
     software = example_plan(kb, "software").segments[0]

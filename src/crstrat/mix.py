@@ -37,7 +37,11 @@ def _name(kb: KnowledgeBase, type_id: str) -> str:
 
 
 def _expectation_warnings(
-    kb: KnowledgeBase, ctx: Context, ranking: tuple[RankedType, ...], primary: RankedType
+    kb: KnowledgeBase,
+    ctx: Context,
+    ranking: tuple[RankedType, ...],
+    primary: RankedType,
+    mix: list[MixEntry],
 ) -> list[str]:
     seg = ctx.segment
     expected = next(r for r in ranking if r.type == seg.expectation)
@@ -63,14 +67,25 @@ def _expectation_warnings(
             f"a year ({money(cost.cost_per_customer, cur)} per customer) against a budget of "
             f"{money(ctx.budget, cur)} ({money(ctx.budget_per_customer, cur)} per customer). "
             f"It would take a budget of {money(cost.annual_cost, cur)}{needed_share}"
-            + (
-                f"; within this budget crstrat recommends {_name(kb, primary.type).lower()} "
-                "instead."
-                if primary.type != expected.type
-                else "; nothing cheaper fits either, so crstrat keeps it (see below)."
-            )
+            + _instead(kb, primary, expected.type, mix)
         )
     return warnings
+
+
+def _instead(kb: KnowledgeBase, primary: RankedType, expected: str, mix: list[MixEntry]) -> str:
+    """The end of the expectation warning: what crstrat recommends instead."""
+    if primary.type == expected:
+        return "; nothing cheaper fits either, so crstrat keeps it (see below)."
+    if not primary.costing.affordable:
+        return "; no type fits this budget (see below)."
+    text = f"; within this budget crstrat recommends {_name(kb, primary.type).lower()} instead"
+    fallback = next((e for e in mix if e.type == expected and e.role == "fallback"), None)
+    if fallback is not None:
+        text += (
+            f", with {_name(kb, expected).lower()} kept only as a fallback for the customers "
+            f"{_name(kb, primary.type).lower()} alone will not help"
+        )
+    return text + "."
 
 
 def _pick_tactics(
@@ -173,7 +188,6 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
             f"({money(primary.costing.cost_per_customer, cur)} per customer); raise the budget "
             "to at least that, or raise what customers spend."
         )
-    warnings[:0] = _expectation_warnings(kb, ctx, ranking, primary)
 
     mix = [MixEntry(primary.type, "primary", primary.costing.annual_cost, why_primary)]
     remaining = ctx.budget - primary.costing.annual_cost
@@ -214,7 +228,13 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
                         candidate.type,
                         "support",
                         candidate.costing.annual_cost,
-                        f"scores {candidate.score:.2f}, close to the primary, and the budget carries it",
+                        (
+                            f"scores {candidate.score:.2f}, close to the primary, and the "
+                            "budget carries it"
+                            if candidate.score <= primary.score
+                            else f"scores {candidate.score:.2f} and the budget carries it, "
+                            "beside the primary"
+                        ),
                     )
                 )
                 remaining -= candidate.costing.annual_cost
@@ -235,7 +255,12 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
                     fallback_cost,
                     f"a person for the {share(reach)} of customers that "
                     f"{primary_type.name.lower()} alone will not help; costs "
-                    f"{money(fallback_cost, cur)} a year",
+                    f"{money(fallback_cost, cur)} a year"
+                    + (
+                        ", within the budget although a person for every customer would not be"
+                        if not next(r for r in ranking if r.type == fallback.id).costing.affordable
+                        else ""
+                    ),
                 )
             )
         else:
@@ -246,6 +271,7 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
                 f"{money(fallback_cost - remaining, cur)} more than is left."
             )
 
+    warnings[:0] = _expectation_warnings(kb, ctx, ranking, primary, mix)
     total = sum(entry.annual_cost for entry in mix)
     mix_types = [entry.type for entry in mix]
     existing = ExistingReview(
