@@ -75,10 +75,12 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> RenderableType:
     ranking.add_column("Fits budget")
     ranking.add_column("Strongest reasons")
     for position, ranked in enumerate(seg.ranking, start=1):
-        top = sorted(ranked.reasons, key=lambda r: -r.contribution)[:2]
-        weakest = min(ranked.reasons, key=lambda r: r.fit)
+        # the cost columns already show value against cost: the words say the rest
+        worded = [r for r in ranked.reasons if r.criterion != "economics"]
+        top = sorted(worded, key=lambda r: -r.contribution)[:2]
+        weakest = min(worded, key=lambda r: r.fit)
         why = "; ".join(r.text for r in top)
-        if weakest.fit < 0.4:
+        if weakest.fit < 0.4 and weakest not in top:
             why += f"; but it {weakest.text}"
         ranking.add_row(
             str(position),
