@@ -124,3 +124,42 @@ def test_installed_program_runs_from_another_folder(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["segments"][0]["warnings"]
+
+
+def test_closed_stdin_is_no_terminal(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "crstrat", "plan", "--example", "airline", "-f", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=lambda: __import__("os").close(0),
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["company"] == "Kiwi Air"
+
+
+def test_error_messages_show_control_characters(cli: Cli) -> None:
+    result = cli("explain", "\x1b[31mRED")
+    assert result.code == 2
+    assert "\x1b" not in result.err and "\\x1b[31mRED" in result.err
+
+
+def test_custom_knowledge_text_is_not_markup(cli: Cli, tmp_path: Path) -> None:
+    import shutil
+
+    from crstrat.knowledge import CACHE_FILE, builtin_location
+
+    kb = tmp_path / "kb"
+    shutil.copytree(builtin_location(), kb, ignore=shutil.ignore_patterns(CACHE_FILE))
+    types = kb / "types.yaml"
+    types.write_text(types.read_text().replace("name: Self-service", "name: Self [/] service", 1))
+    listing = cli("types", "--kb", kb)
+    assert listing.code == 0, listing.err
+    assert "Self [/] service" in listing.out
+    explained = cli("explain", "self_service", "--kb", kb)
+    assert explained.code == 0 and "Self [/] service" in explained.out
+    plan = cli("plan", "--example", "software", "--kb", kb, "-f", "markdown").out
+    assert "Self \\[/\\] service" in plan

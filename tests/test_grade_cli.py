@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -287,7 +288,7 @@ def test_progress_goes_to_stderr_only(
     from crstrat.commands import grade
 
     monkeypatch.setattr(grade, "PROGRESS_FROM", 2)
-    monkeypatch.setattr(grade, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(grade, "is_terminal", lambda stream: stream is sys.stderr)
     result = cli("grade", tmp_path / "submissions", "-f", "json")
     assert result.code == 2
     files = [file for files in batch.values() for file in files]

@@ -108,7 +108,10 @@ def run(argv: list[str]) -> int:
         app = build(_command_name(argv))
         result = app(args=argv, prog_name="crstrat", standalone_mode=False)
     except CrstratError as exc:
-        sys.stderr.write(f"crstrat: error: {exc.message}\n")
+        from .figures import printable
+
+        # messages quote user input: control characters are shown, never acted on
+        sys.stderr.write(f"crstrat: error: {printable(exc.message)}\n")
         return exc.exit_code
     except ClickException as exc:
         exc.show()

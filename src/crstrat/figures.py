@@ -21,6 +21,11 @@ def share(fraction: float) -> str:
     return f"{percent:,.0f}%" if round(percent, 1).is_integer() else f"{percent:,.1f}%"
 
 
+def horizon_words(horizon: str) -> str:
+    """``long_term`` -> ``long-term``; ``transactional`` stays as it is."""
+    return horizon.replace("_", "-")
+
+
 def listing(words: list[str] | tuple[str, ...], conjunction: str = "and") -> str:
     """``["a", "b", "c"]`` -> ``a, b and c``."""
     if not words:

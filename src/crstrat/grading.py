@@ -166,13 +166,6 @@ class Grader:
 
     # ------------------------------------------------------------------ one segment
 
-    def recommendation(self, segment: Segment, currency: str) -> SegmentPlan:
-        """crstrat's plan for a segment, computed once per distinct segment.
-
-        The proposal plays no part in the plan, so it is left out of the key.
-        """
-        return self._recommendation((currency, _planned(segment)), segment, currency)
-
     def _recommendation(
         self, key: tuple[object, ...], segment: Segment, currency: str
     ) -> SegmentPlan:

@@ -24,6 +24,10 @@ from .model import (
 from .scoring import Context, context, rank, segment_cost
 
 
+def _ranked(ranking: tuple[RankedType, ...], type_id: str) -> RankedType:
+    return next(r for r in ranking if r.type == type_id)
+
+
 def _fit(ranked: RankedType, criterion: str) -> float:
     return next(r.fit for r in ranked.reasons if r.criterion == criterion)
 
@@ -44,7 +48,7 @@ def _expectation_warnings(
     mix: list[MixEntry],
 ) -> list[str]:
     seg = ctx.segment
-    expected = next(r for r in ranking if r.type == seg.expectation)
+    expected = _ranked(ranking, seg.expectation)
     name = _name(kb, expected.type)
     warnings = []
     if _channel_fit(expected) == 0.0:
@@ -143,7 +147,7 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
     # customers worth so much that the most personal type costs a small share of
     # their budget get a personal primary, whatever low-touch one they expect
     most_personal = max(kb.types, key=lambda t: t.personal_touch)
-    closest = next(r for r in ranking if r.type == most_personal.id)
+    closest = _ranked(ranking, most_personal.id)
     valuable = (
         not gated
         and closest in affordable
@@ -199,7 +203,8 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
     fallback = kb.type(rules.fallback_type)
     reach = primary_type.fallback_share.get(ctx.complexity, 0.0)
     fallback_cost = segment_cost(fallback, ctx, contact_share=reach)
-    fallback_usable = _channel_fit(next(r for r in ranking if r.type == fallback.id)) > 0.0
+    fallback_ranked = _ranked(ranking, fallback.id)
+    fallback_usable = _channel_fit(fallback_ranked) > 0.0
     needs_fallback = not primary_type.human
     reserve = (
         fallback_cost if needs_fallback and fallback_usable and fallback_cost <= remaining else 0.0
@@ -258,7 +263,7 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
                     f"{money(fallback_cost, cur)} a year"
                     + (
                         ", within the budget although a person for every customer would not be"
-                        if not next(r for r in ranking if r.type == fallback.id).costing.affordable
+                        if not fallback_ranked.costing.affordable
                         else ""
                     ),
                 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .figures import count, listing, money
+from .figures import count, horizon_words, listing, money
 from .model import (
     Costing,
     KnowledgeBase,
@@ -30,7 +30,6 @@ class Context:
     market: str
     complexity: str
     channels: tuple[str, ...]
-    channels_given: bool
     budget_share: float | None
     customer_value: float
     budget_per_customer: float
@@ -78,7 +77,6 @@ def context(kb: KnowledgeBase, segment: Segment, currency: str | None = None) ->
         market=segment.market or kb.defaults.market,
         complexity=segment.complexity or kb.defaults.complexity,
         channels=segment.channels if segment.channels is not None else kb.defaults.channels,
-        channels_given=segment.channels is not None,
         budget_share=budget_share,
         customer_value=value,
         budget_per_customer=per_customer,
@@ -187,13 +185,13 @@ def _reasons(
 
     # horizon
     f = fit.horizon[ctx.horizon]
-    horizon_words = "long-term" if ctx.horizon == "long_term" else "transactional"
+    horizon = horizon_words(ctx.horizon)
     text = _say(
         f,
         "does not suit a {} relationship",
         "suits a {} relationship only in part",
         "suits a {} relationship",
-        horizon_words,
+        horizon,
     )
     reasons.append(Reason("horizon", weights["horizon"], f, text))
 

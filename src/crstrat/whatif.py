@@ -163,7 +163,9 @@ def breakpoints(kb: KnowledgeBase, plan: SegmentPlan) -> list[float]:
         if not t.human
     }
     totals: set[float] = set()
-    largest = 1 + kb.mix.max_support
+    # a custom base may have many types and supports: the combinations are
+    # capped (the bisection still finds every change between the grid's points)
+    largest = min(1 + kb.mix.max_support, 4)
     ids = sorted(per_type)
     for size in range(1, min(largest, len(ids)) + 1):
         for group in itertools.combinations(ids, size):

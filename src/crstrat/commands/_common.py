@@ -82,9 +82,15 @@ def emit(text: str, output: Path | None) -> None:
     sys.stderr.write(f"crstrat: wrote {output}\n")
 
 
-def stdout_is_terminal() -> bool:
-    """True when stdout is an interactive terminal."""
+def is_terminal(stream: object) -> bool:
+    """True when a standard stream is an interactive terminal (a closed or missing
+    stream is not)."""
     try:
-        return sys.stdout.isatty()
+        return bool(stream.isatty())  # type: ignore[attr-defined]
     except (AttributeError, ValueError):
         return False
+
+
+def stdout_is_terminal() -> bool:
+    """True when stdout is an interactive terminal."""
+    return is_terminal(sys.stdout)

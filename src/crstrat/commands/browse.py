@@ -21,7 +21,7 @@ def types(kb_dir: KbOption = None) -> None:
     table.add_column("Name")
     table.add_column("What it is")
     for rel_type in kb.types:
-        table.add_row(rel_type.id, rel_type.name, rel_type.summary)
+        table.add_row(*(user_text(v) for v in (rel_type.id, rel_type.name, rel_type.summary)))
     out = console()
     out.print(table)
     out.print("More on one: crstrat explain TYPE")
@@ -67,7 +67,7 @@ def examples(kb_dir: KbOption = None) -> None:
     for name in example_names(kb):
         answers = load_answers(kb, example_path(kb, name))
         table.add_row(
-            name,
+            user_text(name),
             user_text(answers.company or ""),
             user_text(", ".join(s.name for s in answers.segments)),
         )

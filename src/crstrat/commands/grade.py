@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._common import KbOption, console, format_option, load_kb, stdout_is_terminal
+from ._common import KbOption, console, format_option, is_terminal, load_kb, stdout_is_terminal
 
 if TYPE_CHECKING:
     from ..grading import Grader, GradeReport, SubmissionGrade
@@ -115,13 +115,6 @@ def find_submissions(paths: list[Path]) -> list[tuple[str, Path]]:
     return found
 
 
-def _stderr_is_terminal() -> bool:
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def grade_all(
     grader: Grader, files: list[tuple[str, Path]]
 ) -> tuple[list[SubmissionGrade], dict[str, float]]:
@@ -134,7 +127,7 @@ def grade_all(
         results.append(grader.grade_file(path, label))
         seconds[label] = time.perf_counter() - start
 
-    if len(files) >= PROGRESS_FROM and _stderr_is_terminal():
+    if len(files) >= PROGRESS_FROM and is_terminal(sys.stderr):
         from rich.progress import Progress
 
         with Progress(console=console(stderr=True), transient=True) as progress:

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..render import PlanFormat
-from ._common import KbOption, console, emit, format_option, load_kb, stdout_is_terminal
+from ._common import (
+    KbOption,
+    console,
+    emit,
+    format_option,
+    is_terminal,
+    load_kb,
+    stdout_is_terminal,
+)
 
 if TYPE_CHECKING:
     from ..model import Answers, KnowledgeBase
@@ -210,7 +218,7 @@ def plan(
     from ..render import renderer
 
     kb = load_kb(kb_dir)
-    interactive = sys.stdin.isatty() and stdout_is_terminal()
+    interactive = is_terminal(sys.stdin) and stdout_is_terminal()
     chosen = gather_answers(
         kb,
         answers_file=answers,

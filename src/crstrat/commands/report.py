@@ -141,14 +141,9 @@ def write_template(path: Path) -> None:
 
 def read_template(path: Path) -> str:
     """A consultant's template file as text; an unreadable one is an InputError."""
-    from ..errors import InputError
+    from ..yamlfile import read_text
 
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError("is not UTF-8 text", source=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror or exc})", source=str(path)) from None
+    return read_text(path)
 
 
 def report(

@@ -27,7 +27,7 @@ def render_type(kb: KnowledgeBase, rel_type: RelationshipType) -> RenderableType
     """A type's definition, fit, examples and cost model with its assumptions."""
     currency = kb.defaults.currency
     parts: list[RenderableType] = [
-        Text.from_markup(f"[bold]{escape(rel_type.name)}[/] ({rel_type.id})"),
+        Text.from_markup(f"[bold]{escape(rel_type.name)}[/] ({escape(rel_type.id)})"),
         Text(rel_type.summary),
         Text(),
     ]
@@ -47,17 +47,17 @@ def render_type(kb: KnowledgeBase, rel_type: RelationshipType) -> RenderableType
     table = Table(title="Cost model (yearly)", title_justify="left", show_header=False)
     table.add_column("Item")
     table.add_column("Value", justify="right")
-    table.add_row("Fixed cost", money(cost.fixed_per_year, currency))
+    table.add_row("Fixed cost", Text(money(cost.fixed_per_year, currency)))
     if cost.per_customer_per_year:
-        table.add_row("Per customer", money(cost.per_customer_per_year, currency))
+        table.add_row("Per customer", Text(money(cost.per_customer_per_year, currency)))
     if cost.cost_per_contact:
-        table.add_row("Per contact", money(cost.cost_per_contact, currency))
+        table.add_row("Per contact", Text(money(cost.cost_per_contact, currency)))
         contacts = ", ".join(
             f"{level} {n:g}" for level, n in cost.contacts_per_customer_per_year.items()
         )
         table.add_row("Contacts per customer a year", contacts)
     if cost.accounts_per_person:
-        table.add_row("Staff cost per person", money(cost.cost_per_person, currency))
+        table.add_row("Staff cost per person", Text(money(cost.cost_per_person, currency)))
         table.add_row(
             "Customers per person",
             ", ".join(f"{market} {n:,.0f}" for market, n in cost.accounts_per_person.items()),

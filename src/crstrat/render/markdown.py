@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..figures import money, printable, share
+from ..figures import horizon_words, money, printable, share
 from ..model import KnowledgeBase, Plan, SegmentPlan
 
 # Inline markdown only acts on these; the text never starts a line (it follows
@@ -35,13 +35,13 @@ def table(header: list[str], rows: list[list[str]], align: str = "") -> list[str
 def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
     cur = escape(plan.currency)
     s = seg.segment
-    horizon = "long-term" if seg.horizon == "long_term" else "transactional"
+    horizon = horizon_words(seg.horizon)
     out = [f"## {escape(s.name)}", ""]
     out.append(
         f"{s.customers:,} customers, each worth {money(seg.customer_value, cur)} a year; "
         f"relationship budget {money(seg.budget, cur)} a year "
         f"({money(seg.budget_per_customer, cur)} per customer). "
-        f"Horizon: **{horizon}**. Expects: {kb.type(s.expectation).name.lower()}."
+        f"Horizon: **{horizon}**. Expects: {escape(kb.type(s.expectation).name.lower())}."
     )
     out += ["", "### Recommended mix", ""]
     out += table(
@@ -64,7 +64,7 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
         top = sorted(ranked.reasons, key=lambda r: -r.contribution)[:2]
         rows.append(
             [
-                kb.type(ranked.type).name,
+                escape(kb.type(ranked.type).name),
                 f"{ranked.score:.2f}",
                 money(ranked.costing.annual_cost, cur),
                 money(ranked.costing.cost_per_customer, cur),
@@ -93,7 +93,7 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
     if s.existing:
 
         def names(ids: tuple[str, ...]) -> str:
-            return ", ".join(kb.type(t).name for t in ids) or "none"
+            return escape(", ".join(kb.type(t).name for t in ids)) or "none"
 
         out += [
             "",

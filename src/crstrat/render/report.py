@@ -34,7 +34,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..errors import InputError
-from ..figures import count, listing, money, printable, share
+from ..figures import count, horizon_words, listing, money, printable, share
 from ..model import KnowledgeBase, MixEntry, Plan, SegmentPlan
 from ..whatif import AnswerChange, BudgetShift, WhatIf
 from .markdown import escape
@@ -356,7 +356,7 @@ def _segment(kb: KnowledgeBase, plan: Plan, seg: SegmentPlan, what: WhatIf) -> d
         "budget_used": used,
         "horizon": seg.horizon,
         "horizon_title": md(kb.horizon.titles[seg.horizon]),
-        "horizon_word": "long-term" if seg.horizon == "long_term" else "transactional",
+        "horizon_word": horizon_words(seg.horizon),
         "expectation": md(kb.type(s.expectation).name),
         "expectation_met": s.expectation in mix_types,
         "goals": md(listing([kb.goals[g].title.lower() for g in s.goals])),

@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..figures import money, printable, share
+from ..figures import horizon_words, money, printable, share
 from ..model import KnowledgeBase, Plan, SegmentPlan
 
 ROLE_STYLE = {"primary": "bold green", "support": "cyan", "fallback": "yellow"}
@@ -34,7 +34,7 @@ def _t(value: object, style: str = "") -> Text:
 def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> RenderableType:
     cur = plan.currency
     s = seg.segment
-    horizon = "long-term" if seg.horizon == "long_term" else "transactional"
+    horizon = horizon_words(seg.horizon)
     facts = Text.assemble(
         f"{s.customers:,} customers worth ",
         _t(money(seg.customer_value, cur), "bold"),
