@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
@@ -52,3 +53,23 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
         return Result(code, out.getvalue(), err.getvalue())
 
     yield run
+
+
+def run_installed(
+    *args: str | os.PathLike[str],
+    cwd: Path,
+    text: bool = True,
+    timeout: float = 60,
+    **options: object,
+) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+    """crstrat as a user runs it: its own process, no terminal on stdin."""
+    return subprocess.run(  # type: ignore[call-overload,no-any-return]
+        [sys.executable, "-m", "crstrat", *map(str, args)],
+        cwd=cwd,
+        stdin=options.pop("stdin", subprocess.DEVNULL),
+        capture_output=True,
+        text=text,
+        timeout=timeout,
+        check=False,
+        **options,
+    )

@@ -17,11 +17,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import run_installed
 from crstrat.knowledge import builtin_location
 
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -114,15 +114,10 @@ KB_SAY = {
 def run_crstrat(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[bytes]:
     """The installed program, as a user runs it: no terminal, no colour."""
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
-    return subprocess.run(
-        [sys.executable, "-m", "crstrat", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        timeout=TIMEOUT,
-        check=False,
+    result: subprocess.CompletedProcess[bytes] = run_installed(
+        *args, cwd=cwd, env=env, text=False, timeout=TIMEOUT
     )
+    return result
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess[bytes], names: str) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import os
 from pathlib import Path
 from typing import Any
 
+from conftest import run_installed
 from crstrat import __version__
 
 Cli = Any
@@ -113,29 +113,15 @@ def test_types_explain_examples(cli: Cli) -> None:
 
 
 def test_installed_program_runs_from_another_folder(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "crstrat", "plan", "--example", "budget_airline", "-f", "json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_installed("plan", "--example", "budget_airline", "-f", "json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["segments"][0]["warnings"]
 
 
 def test_closed_stdin_is_no_terminal(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "crstrat", "plan", "--example", "airline", "-f", "json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        stdin=subprocess.DEVNULL,
-        preexec_fn=lambda: __import__("os").close(0),
+    result = run_installed(
+        "plan", "--example", "airline", "-f", "json", cwd=tmp_path, preexec_fn=lambda: os.close(0)
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["company"] == "Kiwi Air"

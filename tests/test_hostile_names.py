@@ -11,13 +11,13 @@ from __future__ import annotations
 import html
 import json
 import os
-import subprocess
-import sys
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from conftest import run_installed
 
 COMPANY = "[bold red]Acme[/bold red] <script>alert(1)</script> & Co_ *bold* `tick` | pipe # hash"
 SEGMENT_ESCAPES = "Red\x1b[31mAlert\x1b[0m \x1b]0;pwned\x07 tit\rle"
@@ -57,14 +57,16 @@ def plan(folder: Path, fmt: str, names: tuple[str, tuple[str, ...]] = HOSTILE, *
     else:
         environment.pop("NO_COLOR", None)
     path = answers_file(folder, *names)
-    result = subprocess.run(
-        [sys.executable, "-m", "crstrat", "plan", "--format", fmt, "--answers", str(path)],
+    result = run_installed(
+        "plan",
+        "--format",
+        fmt,
+        "--answers",
+        path,
         cwd=folder,
         env=environment,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
+        text=False,
         timeout=20,
-        check=False,
     )
     assert result.returncode == 0, result.stderr.decode()
     return result.stdout.decode("utf-8")

@@ -11,7 +11,6 @@ import io
 import json
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pexpect
 import pytest
 import yaml
 
+from conftest import run_installed
 from crstrat.knowledge import load_knowledge
 from crstrat.questionnaire import DRAFT_NAME
 
@@ -97,14 +97,7 @@ def test_enter_through_everything_shows_a_plan_and_saves_replayable_answers(
     assert "Customer relationships plan for My company" in shown
     assert "Recommended mix" in shown
     assert not COLOUR.search(shown), "colour under NO_COLOR"
-    replay = subprocess.run(
-        [sys.executable, "-m", "crstrat", "plan", "--answers", "mine.yaml", "-f", "json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=20,
-        check=False,
-    )
+    replay = run_installed("plan", "--answers", "mine.yaml", "-f", "json", cwd=tmp_path, timeout=20)
     assert replay.returncode == 0, replay.stderr
     assert json.loads(replay.stdout)["segments"][0]["name"] == "Main segment"
 
@@ -153,15 +146,7 @@ def test_ctrl_c_keeps_a_draft_that_resumes(tmp_path: Path) -> None:
 
 
 def test_no_terminal_and_nothing_to_go_on_exits_2_at_once(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "crstrat", "plan"],
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=20,
-        check=False,
-    )
+    done = run_installed("plan", cwd=tmp_path, timeout=20)
     assert done.returncode == 2
     assert "--answers" in done.stderr and "--defaults" in done.stderr
     assert done.stdout == ""
