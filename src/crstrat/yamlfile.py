@@ -252,7 +252,10 @@ def _check_shape(text: str, source: str) -> None:
         return
     import yaml
 
-    loader = _loader()(text)
+    # Deep text is counted with the pure-Python parser: libyaml's scanner reads
+    # a thousand flow openers ahead and refuses them in its own words (PyYAML
+    # 6.0.4), before crstrat's count of MAX_DEPTH levels could say it in ours.
+    loader = (yaml.SafeLoader if depth_bound > MAX_DEPTH else _loader())(text)
     depth = values = 0
     try:
         while loader.check_event():
@@ -321,13 +324,32 @@ def _yaml_problem(exc: Any, text: str) -> tuple[str, int | None]:
     return problem, line
 
 
+class _AnotherDocument(Exception):
+    """The text holds a second YAML document after the first (``---``)."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _single_document(text: str) -> Any:
+    """The one document of the text; a second one raises _AnotherDocument."""
+    loader = _strict_loader()(text)
+    try:
+        data = loader.get_data() if loader.check_data() else None
+        if loader.check_data():
+            raise _AnotherDocument(loader.peek_event().start_mark.line + 1)
+        return data
+    finally:
+        loader.dispose()
+
+
 def parse(text: str, *, source: str) -> Any:
     """Parse YAML text with a safe loader; a syntax error names the line."""
     import yaml
 
     _check_shape(text, source)
     try:
-        data = yaml.load(text, Loader=_strict_loader())
+        data = _single_document(text)
     except _DuplicateKey as exc:
         raise InputError(
             f"has the key {shown(exc.key)} twice (first on line {exc.first_line}); "
@@ -337,6 +359,12 @@ def parse(text: str, *, source: str) -> Any:
         ) from None
     except _BadScalar as exc:
         raise InputError(exc.problem, source=source, line=exc.line) from None
+    except _AnotherDocument as exc:
+        raise InputError(
+            "holds a second YAML document (after a '---' line); keep one",
+            source=source,
+            line=exc.line,
+        ) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
