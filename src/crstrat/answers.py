@@ -17,9 +17,19 @@ from types import MappingProxyType
 from typing import Any
 
 from . import yamlfile
+from .economics import exchange_rate
 from .errors import InputError
 from .figures import printable
-from .model import CHANNELS, COMPLEXITIES, GOALS, MARKETS, Answers, KnowledgeBase, Segment
+from .model import (
+    CHANNELS,
+    COMPLEXITIES,
+    GOALS,
+    MARKETS,
+    Answers,
+    KnowledgeBase,
+    Segment,
+    TopTier,
+)
 
 SCHEMA_VERSION = 1
 
@@ -30,7 +40,7 @@ MAX_AMOUNT = 1e12
 MAX_PURCHASES = 1e6
 MAX_NAME = 200
 
-TOP_KEYS = ("crstrat", "company", "currency", "segments")
+TOP_KEYS = ("crstrat", "company", "currency", "exchange_rate", "discount_rate", "segments")
 SEGMENT_KEYS = (
     "name",
     "expectation",
@@ -45,6 +55,11 @@ SEGMENT_KEYS = (
     "channels",
     "existing",
     "proposal",
+    "gross_margin",
+    "retention_rate",
+    "new_customers_per_year",
+    "acquisition_cost",
+    "top_tier",
 )
 REQUIRED_SEGMENT_KEYS = SEGMENT_KEYS[:6]  # name ... spend_per_purchase
 
@@ -167,6 +182,54 @@ def _customers(value: object) -> int:
     return int(number)
 
 
+def _whole(value: object, *, what: str) -> int:
+    number = _number(value, low=0, high=MAX_CUSTOMERS, what=what)
+    if number != int(number):
+        raise FieldError(f"must be a whole number ({what}), got {value!r}")
+    return int(number)
+
+
+def _top_tier(value: object) -> TopTier:
+    """``top_tier``: {customers_share: 0 < x < 1, revenue_share: customers_share <= x < 1}."""
+    what = "a mapping with customers_share and revenue_share"
+    if not isinstance(value, dict):
+        raise FieldError(f"must be {what}, got {_describe(value)}")
+    keys = ("customers_share", "revenue_share")
+    for key in value:
+        if key not in keys:
+            raise FieldError(
+                f"has the unknown key {yamlfile.shown(key)}"
+                f"{did_you_mean(str(key), keys)}; allowed: {', '.join(keys)}"
+            )
+    shares = []
+    for key in keys:
+        if key not in value:
+            raise FieldError(f"needs {key} ({what})")
+        try:
+            share = _number(value[key], low=0, high=1, low_open=True, what="a share above 0")
+        except FieldError as exc:
+            raise FieldError(f"{key} {exc}") from None
+        if share >= 1:
+            raise FieldError(f"{key} must be below 1, got {value[key]!r}")
+        shares.append(share)
+    if shares[1] < shares[0]:
+        raise FieldError(
+            "revenue_share must be at least customers_share: the top tier is the most "
+            f"valuable customers, got {shares[1]:g} of revenue for {shares[0]:g} of customers"
+        )
+    return TopTier(*shares)
+
+
+def _retention(value: object) -> float:
+    number = _number(value, low=0, high=1, what="a share of customers kept a year, 0 to below 1")
+    if number >= 1:
+        raise FieldError(
+            "must be below 1 (a retention of 1 keeps every customer forever, and the "
+            f"lifetime value has no end), got {value!r}"
+        )
+    return number
+
+
 def field_checks(kb: KnowledgeBase) -> Mapping[str, Callable[[object], Any]]:
     """The check of every segment field, by key; each returns the clean value.
 
@@ -200,6 +263,15 @@ def _field_checks(type_ids: tuple[str, ...]) -> Mapping[str, Callable[[object], 
         "channels": lambda v: _choices(v, CHANNELS, what="interaction formats"),
         "existing": lambda v: _choices(v, type_ids, what="relationship type ids"),
         "proposal": lambda v: _choices(v, type_ids, what="relationship type ids"),
+        "gross_margin": lambda v: _number(
+            v, low=0, high=1, low_open=True, what="a share of revenue, above 0 and at most 1"
+        ),
+        "retention_rate": _retention,
+        "new_customers_per_year": lambda v: _whole(v, what="new customers a year, 0 or more"),
+        "acquisition_cost": lambda v: _number(
+            v, low=0, high=MAX_AMOUNT, what="the cost of winning one customer, 0 or more"
+        ),
+        "top_tier": _top_tier,
     }
     return MappingProxyType(checks)
 
@@ -220,12 +292,25 @@ def validate_field(kb: KnowledgeBase, key: str, value: object) -> Any:
 
 
 def validate_top_field(key: str, value: object) -> Any:
-    """Check a top-level answer (company, currency)."""
+    """Check a top-level answer (company, currency, exchange_rate, discount_rate)."""
     try:
         if key == "company":
             return _text(value, what="the company's name")
         if key == "currency":
             return _text(value, what="a currency code such as USD")[:12]
+        if key == "exchange_rate":
+            return _number(
+                value,
+                low=0,
+                high=MAX_AMOUNT,
+                low_open=True,
+                what="units of the currency one unit of the knowledge base's currency buys",
+            )
+        if key == "discount_rate":
+            number = _number(value, low=0, high=1, what="a yearly rate, 0 to below 1")
+            if number >= 1:
+                raise FieldError(f"must be below 1, got {value!r}")
+            return number
     except FieldError as exc:
         raise InputError(str(exc), path=key) from None
     raise InputError(f"unknown key{did_you_mean(key, TOP_KEYS)}", path=key)
@@ -291,6 +376,11 @@ def _segment(kb: KnowledgeBase, raw: object, index: int, names: set[str]) -> Seg
         channels=clean.get("channels"),
         existing=clean.get("existing", ()),
         proposal=clean.get("proposal", ()),
+        gross_margin=clean.get("gross_margin"),
+        retention_rate=clean.get("retention_rate"),
+        new_customers_per_year=clean.get("new_customers_per_year"),
+        acquisition_cost=clean.get("acquisition_cost"),
+        top_tier=clean.get("top_tier"),
     )
 
 
@@ -322,17 +412,13 @@ def _document(kb: KnowledgeBase, data: object) -> Answers:
             "this crstrat reads version 1",
             ("crstrat",),
         )
-    company = currency = None
-    for key in ("company", "currency"):
+    top: dict[str, Any] = {}
+    for key in ("company", "currency", "exchange_rate", "discount_rate"):
         if data.get(key) is not None:
             try:
-                value = validate_top_field(key, data[key])
+                top[key] = validate_top_field(key, data[key])
             except InputError as exc:
                 raise _Located(exc.problem, (key,)) from None
-            if key == "company":
-                company = value
-            else:
-                currency = value
     segments = data.get("segments")
     if segments is None:
         raise _Located("is required: a list of one or more customer segments", ("segments",))
@@ -342,7 +428,13 @@ def _document(kb: KnowledgeBase, data: object) -> Answers:
         )
     names: set[str] = set()
     parsed = tuple(_segment(kb, raw, index, names) for index, raw in enumerate(segments))
-    return Answers(segments=parsed, company=company, currency=currency)
+    answers = Answers(segments=parsed, **top)
+    try:
+        exchange_rate(kb, answers)  # a currency with no known rate needs one
+    except InputError as exc:
+        where = ("currency",) if "currency" in data else ("exchange_rate",)
+        raise _Located(f"exchange_rate {exc.problem}", where) from None
+    return answers
 
 
 def validate_answers(
