@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from crstrat.knowledge import example_path, load_knowledge
+from readme_examples import installed_crstrat
 
 # JUnit reports measure how long grading took; that alone may differ
 TIMINGS = re.compile(rb'\b(time|timestamp)="[^"]*"')
@@ -31,13 +30,6 @@ PROPOSALS = (
     ["self_service", "automated_services", "personal_assistance"],
     ["dedicated_personal_assistance", "co_creation"],
 )
-
-
-def installed_crstrat() -> str:
-    """The ``crstrat`` command installed beside this Python, as a user runs it."""
-    found = shutil.which("crstrat", path=str(Path(sys.executable).parent))
-    assert found, "crstrat is not installed in this environment"
-    return found
 
 
 def outputs_by_seed(
