@@ -73,3 +73,21 @@ def test_the_examples_script_runs_standalone() -> None:
         [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_python_example_runs(tmp_path: Path) -> None:
+    """The Development section's Python example, on the README's answers file."""
+    readme = README.read_text(encoding="utf-8")
+    (tmp_path / "answers.yaml").write_text(yaml_block(readme, "company: Kiwi Air"))
+    (code,) = [b for b in readme.split("```python\n")[1:] if "make_plan" in b]
+    script = code.split("```")[0]
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() in load_knowledge().type_ids
