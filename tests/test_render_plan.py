@@ -7,18 +7,16 @@ Regenerate the golden files after an intended change with
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
+from conftest import GOLDEN, assert_golden
 from crstrat.answers import load_answers
 from crstrat.knowledge import example_path
 from crstrat.mix import make_plan
 from crstrat.model import Answers, KnowledgeBase, Plan, Segment
 from crstrat.render import PlanFormat, renderer
 
-GOLDEN = Path(__file__).parent / "golden"
 SUFFIX = {PlanFormat.json: "json", PlanFormat.markdown: "md", PlanFormat.table: "txt"}
 
 
@@ -36,9 +34,7 @@ def stable(text: str, kb: KnowledgeBase) -> str:
 def test_golden(kb: KnowledgeBase, fmt: PlanFormat, example: str) -> None:
     text = stable(renderer(fmt)(example_plan(kb, example), kb), kb)
     golden = GOLDEN / f"plan-{example}.{SUFFIX[fmt]}"
-    if os.environ.get("CRSTRAT_UPDATE_GOLDEN"):
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+    assert_golden(golden, text)
 
 
 def test_every_format_has_a_renderer(kb: KnowledgeBase) -> None:

@@ -9,7 +9,6 @@ intended change, regenerate them and review the diff:
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -22,12 +21,12 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
+from conftest import GOLDEN, assert_golden
 from crstrat import __version__
 from crstrat.model import KnowledgeBase
 from crstrat.render.report import builtin_template, chart_label, markdown_to_html, md
 
 Cli = Any
-GOLDEN = Path(__file__).parent / "golden"
 
 HOSTILE_COMPANY = "Evil | *Co* _x_ # [x](javascript:alert(1)) <script>alert(1)</script>"
 HOSTILE_NAMES = [
@@ -206,9 +205,7 @@ def test_golden(cli: Cli, kb: KnowledgeBase, fmt: str) -> None:
     assert result.code == 0, result.err
     text = stable(result.out, kb)
     golden = GOLDEN / f"report-airline.{fmt}"
-    if os.environ.get("CRSTRAT_UPDATE_GOLDEN"):
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+    assert_golden(golden, text)
 
 
 @pytest.mark.parametrize("example", ["airline", "budget_airline", "dental_clinic", "software"])
