@@ -28,15 +28,16 @@ def checks(plan_segment: dict[str, Any], expect: dict[str, Any]) -> Iterator[tup
     primary = mix[0]
     yield "primary", primary in expect["primary"]
     horizons = expect["horizon"]
-    yield "horizon", plan_segment["horizon"] in (horizons if isinstance(horizons, list) else [horizons])
+    yield (
+        "horizon",
+        plan_segment["horizon"] in (horizons if isinstance(horizons, list) else [horizons]),
+    )
     for banned in expect.get("not_in_mix", []):
         yield f"not_in_mix {banned}", banned not in mix
     for wanted in expect.get("in_mix", []):
         yield f"in_mix {wanted}", wanted in mix
     if expect.get("warning") is not None:
-        warned = any(
-            "expects" in w and "would cost" in w for w in plan_segment["warnings"]
-        )
+        warned = any("expects" in w and "would cost" in w for w in plan_segment["warnings"])
         yield "warning", warned == expect["warning"]
     for key, value in expect.get("economics", {}).items():
         got = (plan_segment.get("economics") or {}).get(key)

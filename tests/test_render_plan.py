@@ -94,7 +94,10 @@ def hostile_plan(kb: KnowledgeBase) -> Plan:
         purchases_per_year=2,
         spend_per_purchase=10,
     )
-    return make_plan(kb, Answers(segments=(segment,), company=HOSTILE, currency="[/]<b>$</b>|"))
+    return make_plan(
+        kb,
+        Answers(segments=(segment,), company=HOSTILE, currency="[/]<b>$</b>|", exchange_rate=1.0),
+    )
 
 
 def test_hostile_names_in_json_are_exact(kb: KnowledgeBase) -> None:

@@ -39,6 +39,7 @@ HOSTILE = textwrap.dedent(
     crstrat: 1
     company: "Evil | *Co* _x_ # [x](javascript:alert(1)) <script>alert(1)</script>"
     currency: "<b>$</b>"
+    exchange_rate: 1
     segments:
       - name: "<img src=x onerror=alert(1)>"
         expectation: automated_services

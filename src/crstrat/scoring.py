@@ -151,21 +151,16 @@ def type_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float 
     reached = ctx.segment.customers * contact_share
     base = cost.contacts_per_customer_per_year.get(ctx.complexity, 0.0)
     contact_spend = reached * base * ctx.contact_factor * cost.cost_per_contact
-    if cost.counter_cost_per_contact is not None and "in_person" in ctx.channels:
-        # contacts spread over the formats used for this type. Those in person
-        # come with visits (they grow with purchases) and cost only the added
-        # time of the person who sells, who is there already; the others are
-        # asked about the offer, not each purchase (at most the yearly rate)
-        formats = [c for c in rel_type.fit.channels if c in ctx.channels]
-        counter = 1 / len(formats)
-        contact_spend = (
-            reached
-            * base
-            * (
-                counter * ctx.contact_factor * cost.counter_cost_per_contact
-                + (1 - counter) * min(1.0, ctx.contact_factor) * cost.cost_per_contact
-            )
-        )
+    if cost.counter_cost_per_contact is not None:
+        # a person's contacts spread over the formats used for this type. Those
+        # in person come with visits (they grow with purchases) and cost only the
+        # added time of the person who sells, who is there already; the others
+        # are asked about the offer, not each purchase (at most the yearly rate)
+        formats = [c for c in rel_type.fit.channels if c in ctx.channels] or ["phone"]
+        counter = 1 / len(formats) if "in_person" in formats else 0.0
+        per_customer = counter * ctx.contact_factor * cost.counter_cost_per_contact
+        per_customer += (1 - counter) * min(1.0, ctx.contact_factor) * cost.cost_per_contact
+        contact_spend = reached * base * per_customer
     variable = reached * cost.per_customer_per_year + contact_spend
     if cost.scale_from_customers and reached > cost.scale_from_customers:
         scale = cost.scale_from_customers
