@@ -43,9 +43,8 @@ from typing import NamedTuple
 from .answers import load_answers
 from .errors import InputError, KnowledgeError
 from .figures import listing
-from .mix import plan_segment
+from .mix import plan_segment, segment_context
 from .model import Answers, KnowledgeBase, MixEntry, RankedType, Segment, SegmentPlan
-from .scoring import context
 
 #: The parts of a segment's score, in the order they are reported.
 PARTS = ("primary", "overlap", "affordability")
@@ -139,8 +138,7 @@ class Grader:
 
     def grade_answers(self, answers: Answers, file: str = "answers") -> SubmissionGrade:
         """Grade validated answers: every segment, and their mean as the score."""
-        currency = answers.currency or self.kb.defaults.currency
-        segments = tuple(self._graded(seg, currency) for seg in answers.segments)
+        segments = tuple(self._graded(answers, seg) for seg in answers.segments)
         score = sum(s.score for s in segments) / len(segments)
         return SubmissionGrade(file, score, self.passes(score), None, segments)
 
@@ -167,21 +165,24 @@ class Grader:
     # ------------------------------------------------------------------ one segment
 
     def _recommendation(
-        self, key: tuple[object, ...], segment: Segment, currency: str
+        self, key: tuple[object, ...], answers: Answers, segment: Segment
     ) -> SegmentPlan:
         plan = self._plans.get(key)
         if plan is None:
             unproposed = dataclasses.replace(segment, proposal=())
-            plan = plan_segment(self.kb, context(self.kb, unproposed, currency), tactics=False)
+            ctx = segment_context(self.kb, answers, unproposed)
+            plan = plan_segment(self.kb, ctx, tactics=False)
             self._plans[key] = plan
         return plan
 
-    def _graded(self, segment: Segment, currency: str) -> SegmentGrade:
-        planned = (currency, _planned(segment))
+    def _graded(self, answers: Answers, segment: Segment) -> SegmentGrade:
+        # the answers' currency terms change every amount, so they key the caches
+        terms = (answers.currency, answers.exchange_rate, answers.discount_rate)
+        planned = (terms, _planned(segment))
         key = (planned, segment.proposal)
         grade = self._grades.get(key)
         if grade is None:
-            plan = self._recommendation(planned, segment, currency)
+            plan = self._recommendation(planned, answers, segment)
             grade = self._grades[key] = self.grade_segment(segment, plan)
         return grade
 

@@ -152,6 +152,15 @@ def _worth_a_person(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple
     )
 
 
+#: how the reasons of each step read in the primary's "why"
+CONSTRAINT_WORDS = {
+    "formats": "the formats you use",
+    "budget": "the budget",
+    "break_even": "what pays for itself",
+    "complexity": "the explanation the offer needs",
+    "value": "what these customers are worth",
+}
+
 CONSTRAINTS: tuple[tuple[str, Constraint], ...] = (
     ("budget", _within_reach),
     ("break_even", _pays_for_itself),
@@ -209,10 +218,16 @@ def _primary(kb: KnowledgeBase, ctx: Context, ranking: tuple[RankedType, ...]) -
             steps.append(Step(name, why))
     primary = _best(ctx, found)
     cur = ctx.currency
-    why = f"the best fit left (score {primary.score:.2f})"
     best = ranking[0]
-    if primary is not best:
-        why += f"; {_lower(kb, best.type)} scores {best.score:.2f} but is ruled out above"
+    ruled = [CONSTRAINT_WORDS[s.step] for s in steps if s.step in CONSTRAINT_WORDS]
+    if primary is best:
+        why = f"the best fit (score {primary.score:.2f})"
+    else:
+        why = (
+            f"the best fit once {listing(ruled) or 'the budget'} "
+            f"{'are' if len(ruled) > 1 else 'is'} taken into account (score {primary.score:.2f}); "
+            f"{_lower(kb, best.type)} scores {best.score:.2f}"
+        )
     if not primary.costing.affordable:
         over = primary.costing.annual_cost / ctx.budget - 1 if ctx.budget > 0 else 1.0
         why += f"; it costs {share(over)} more than the budget"
@@ -295,7 +310,7 @@ def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) 
             f"scores {candidate.score:.2f}, close to the primary, and "
             if candidate.score <= primary.score
             else f"scores {candidate.score:.2f} and "
-        ) + f"adds {rel_type.job.replace('_', ' ')} within the budget left"
+        ) + f"adds {rel_type.job} within the budget left"
         choice.mix.append(MixEntry(candidate.type, "support", candidate.costing.annual_cost, why))
         remaining -= candidate.costing.annual_cost
         jobs.add(rel_type.job)

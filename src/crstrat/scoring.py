@@ -120,6 +120,19 @@ def context(
     )
 
 
+class Terms(NamedTuple):
+    """What an answers file says of money for all its segments: the currency, the
+    rate its costs are converted at, and its own discount rate (None: the default)."""
+
+    currency: str
+    rate: float = 1.0
+    discount_rate: float | None = None
+
+    def context(self, kb: KnowledgeBase, segment: Segment) -> Context:
+        """The segment's context under these terms."""
+        return context(kb, segment, self.currency, rate=self.rate, discount_rate=self.discount_rate)
+
+
 class TypeCost(NamedTuple):
     """A type's yearly cost for a segment (answers' currency) and the people it takes."""
 
