@@ -23,8 +23,8 @@ from crstrat.whatif import (
     answer_flips,
     breakpoints,
     mix_of,
-    primary_of,
     plan_terms,
+    primary_of,
     what_if,
     what_if_plan,
 )
