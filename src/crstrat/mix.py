@@ -235,7 +235,7 @@ def _primary(kb: KnowledgeBase, ctx: Context, ranking: tuple[RankedType, ...]) -
             f"{_name(kb, primary.type)} for '{ctx.segment.name}' costs "
             f"{money(primary.costing.annual_cost, cur)} a year, {share(over)} over the budget "
             f"of {money(ctx.budget, cur)}: the estimates are close enough to make it a "
-            "trade-off. Raise the budget to that, or start with fewer customers."
+            "trade-off, not a reason to give it up. Plan the budget at that figure."
         )
     steps.append(Step("primary", f"{_name(kb, primary.type)}: {why}"))
     mix = [MixEntry(primary.type, "primary", primary.costing.annual_cost, why)]
@@ -295,15 +295,18 @@ def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) 
             break
         rel_type = kb.type(candidate.type)
         available = remaining - (0.0 if rel_type.human else reserve)
-        min_fit = rules.support_min_fit if not supports else rules.extra_support_min_fit
+        extra = rules.extra_support_min_fit if supports else {}
         if (
             rel_type.job in jobs
             or _fit(candidate, "channels") == 0
             or candidate.score < rules.support_min_score
             or primary.score - candidate.score > rules.support_max_gap
             or candidate.costing.annual_cost > available
-            or any(r.fit < rules.support_min_fit.get(r.criterion, 0.0) for r in candidate.reasons)
-            or any(r.fit < min_fit.get(r.criterion, 0.0) for r in candidate.reasons)
+            or any(
+                r.fit
+                < max(rules.support_min_fit.get(r.criterion, 0.0), extra.get(r.criterion, 0.0))
+                for r in candidate.reasons
+            )
         ):
             continue
         why = (
