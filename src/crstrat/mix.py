@@ -137,6 +137,7 @@ def _worth_a_person(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple
     closest = next((r for r in found if r.type == most_personal.id), None)
     if (
         ctx.horizon != "long_term"  # a named person is a relationship over years
+        or kb.type(ctx.segment.expectation).human  # they ask for a person already
         or closest is None
         or not closest.costing.affordable
         or _fit(closest, "scale") < 1.0  # ... for as many accounts as such teams serve
@@ -547,12 +548,14 @@ def _pick_tactics(
 # --------------------------------------------------------------------------- segments
 
 
-def tier_segments(segment: Segment) -> tuple[Segment, Segment] | None:
+def tier_segments(kb: KnowledgeBase, segment: Segment) -> tuple[Segment, Segment] | None:
     """The segment split into (the rest, the top tier), or None without a top tier.
 
     The top tier has round(customers x customers_share) customers (at least 1) and
     revenue x revenue_share; each part's spend per purchase is set so that its
-    yearly value per customer is its share of revenue over its customers.
+    yearly value per customer is its share of revenue over its customers. The top
+    tier is singled out to be known by name: it is planned as expecting the base's
+    most personal type, and its budget decides what it gets.
     """
     tier = segment.top_tier
     if tier is None or segment.customers < 2:
@@ -567,9 +570,10 @@ def tier_segments(segment: Segment) -> tuple[Segment, Segment] | None:
             segment, customers=customers, spend_per_purchase=spend, top_tier=None
         )
 
-    return part(segment.customers - top, revenue * (1 - tier.revenue_share)), part(
-        top, revenue * tier.revenue_share
-    )
+    most_personal = max(kb.types, key=lambda t: t.personal_touch).id
+    rest = part(segment.customers - top, revenue * (1 - tier.revenue_share))
+    best = part(top, revenue * tier.revenue_share)
+    return rest, dataclasses.replace(best, expectation=most_personal)
 
 
 def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> SegmentPlan:
@@ -580,7 +584,7 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
     """
     seg = ctx.segment
     economics = ctx.economics
-    split = tier_segments(seg)
+    split = tier_segments(kb, seg)
     top_tier = None
     if split is None:
         choice = _decide(kb, ctx)
