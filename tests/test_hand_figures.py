@@ -251,3 +251,19 @@ def test_top_tier_split(cli: Cli, tmp_path: Path) -> None:
     assert tier["customer_value"] == 1_920.0  # 240,000 x 40% / 50
     assert plan["mix_customers"] == 950
     assert plan["customer_value"] == 240.0  # the segment's own figure stays
+
+
+def test_top_tier_budget_follows_revenue(cli: Cli, tmp_path: Path) -> None:
+    # a budget of 12 per customer is the segment's 12,000: the top 5% bring 40%
+    # of the revenue and get 40% of the budget, 4,800 for 50 customers (96 each)
+    plan = plan_segment(
+        cli,
+        tmp_path,
+        {
+            **BAKERY,
+            "budget_per_customer": 12,
+            "top_tier": {"customers_share": 0.05, "revenue_share": 0.4},
+        },
+    )
+    assert plan["budget"] == 12_000.0
+    assert plan["top_tier"]["budget"] == 4_800.0

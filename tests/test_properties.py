@@ -310,7 +310,7 @@ def test_more_budget_never_gives_a_worse_primary(
         answers = _with_budget(data, budget)
         ctx = segment_context(KB, answers, answers.segments[0])
         plan = plan_segment(KB, ctx, tactics=False)
-        scores.append(choice_score(ctx, plan.ranked(plan.primary)))
+        scores.append(choice_score(KB, ctx, plan.ranked(plan.primary)))
         plans.append(plan)
     if scores[1] < scores[0] - 1e-9:
         named = {step.step for step in plans[1].steps}

@@ -305,6 +305,10 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
         "accounts_per_person", "book_size", "cost_per_person"
     )
     accounts: Mapping[str, float] = frozen_map()
+    if "book_size" in staff.data and "accounts_per_person" in staff.data:
+        raise staff.fail(
+            "book_size", "gives the book a second time: keep book_size or accounts_per_person"
+        )
     if staff.data and "book_size" not in staff.data:
         per = staff.child("accounts_per_person").allow(*MARKETS)
         accounts = frozen_map({m: per.number(m, 1.0) for m in MARKETS})
@@ -698,6 +702,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "personal_primary_min_touch",
         "extra_support_min_fit",
         "over_budget_tolerance",
+        "over_budget_penalty",
         "break_even_effect_factor",
         "fallback_max_budget_share",
         "self_directed_types",
@@ -790,6 +795,9 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             ),
             over_budget_tolerance=mix.number(
                 "over_budget_tolerance", 1.0, 10.0, required=False, default=1.0
+            ),
+            over_budget_penalty=mix.number(
+                "over_budget_penalty", 0.0, 100.0, required=False, default=1.0
             ),
             break_even_effect_factor=mix.number("break_even_effect_factor", required=False),
             fallback_max_budget_share=mix.fits(

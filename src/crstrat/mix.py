@@ -6,15 +6,20 @@ each segment (and, apart, for its top tier when it has one):
 1. **Economics**: what a customer is worth over time (crstrat.economics).
 2. **Candidates**: every type, scored and costed (crstrat.scoring), that can run
    in the formats the business uses.
-3. **Constraints**, each narrowing the candidates only while some remain, each
-   named in the plan's steps when it does: within reach of the budget (costs
-   are estimates, so a little over is a trade-off, not a wall); pays for
-   itself (break-even retention gain against the type's plausible effect);
-   copes with an offer that needs a lot of explanation; a personal relationship
-   for customers worth one many times over.
-4. **Choice**: the best-scoring candidate left is the primary; supports that
-   each do a job of their own; a human fallback where what customers are worth
-   justifies it.
+3. **Constraints**, each named in the plan's steps when it narrows the
+   candidates: within reach of the budget (costs are estimates, so a little over
+   is a trade-off, not a wall; when nothing is, free customers get the best type
+   that needs no staff per customer and paying ones the cheapest, with a
+   warning); then, each only while some candidates remain: pays for itself
+   (break-even retention gain against the type's plausible effect); copes with
+   an offer that needs a lot of explanation, unless customers help themselves;
+   a personal relationship for customers worth one many times over who ask for
+   less.
+4. **Choice**: the best choice score left is the primary (the score less a
+   penalty for going over the budget); supports that each do a job of their
+   own; a human fallback where customers pay and it takes a share of the budget
+   (itself a share of what they are worth) no larger than an unsolved problem
+   with the offer is worth.
 
 Every number comes from the knowledge base (knowledge/meta.yaml ``mix``).
 """
@@ -110,7 +115,8 @@ def _pays_for_itself(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tupl
             if r.break_even_retention_gain is not None
             else "more customers than there are"
         )
-        + f", beyond the {kb.type(r.type).retention_effect * 100:.0f} in 100 it plausibly keeps"
+        + f", more than {factor:g} times the {kb.type(r.type).retention_effect * 100:.0f} in 100 "
+        "it plausibly keeps"
         for r in dropped
     ]
     return [r for r in found if r not in dropped], (
@@ -185,18 +191,19 @@ class _Choice:
     out_of_reach: bool = False
 
 
-def choice_score(ctx: Context, ranked: RankedType) -> float:
-    """A candidate's score for the choice: its score less the share by which it
-    goes over the budget (a type 10% over the budget gives up 0.10)."""
+def choice_score(kb: KnowledgeBase, ctx: Context, ranked: RankedType) -> float:
+    """A candidate's score for the choice: its score less ``over_budget_penalty`` x
+    the share by which it goes over the budget (with 1, 10% over gives up 0.10)."""
     if ctx.budget <= 0:
         return ranked.score
-    return ranked.score - max(0.0, ranked.costing.annual_cost / ctx.budget - 1)
+    over = max(0.0, ranked.costing.annual_cost / ctx.budget - 1)
+    return ranked.score - kb.mix.over_budget_penalty * over
 
 
-def _best(ctx: Context, found: Candidates) -> RankedType:
+def _best(kb: KnowledgeBase, ctx: Context, found: Candidates) -> RankedType:
     """The primary among the candidates left: the best choice score (ties keep the
     ranking's order)."""
-    return max(found, key=lambda r: choice_score(ctx, r))
+    return max(found, key=lambda r: choice_score(kb, ctx, r))
 
 
 def _primary(kb: KnowledgeBase, ctx: Context, ranking: tuple[RankedType, ...]) -> _Choice:
@@ -217,7 +224,7 @@ def _primary(kb: KnowledgeBase, ctx: Context, ranking: tuple[RankedType, ...]) -
         if kept and len(kept) < len(found):
             found = kept
             steps.append(Step(name, why))
-    primary = _best(ctx, found)
+    primary = _best(kb, ctx, found)
     cur = ctx.currency
     best = ranking[0]
     ruled = [CONSTRAINT_WORDS[s.step] for s in steps if s.step in CONSTRAINT_WORDS]
@@ -332,8 +339,10 @@ class _Fallback(NamedTuple):
 
 
 def _fallback(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> _Fallback:
-    """Whether a person belongs behind the primary: what the customers are worth,
-    and how much an unsolved problem costs (the budget share, by complexity)."""
+    """Whether a person belongs behind the primary: customers who pay something,
+    and a cost within the share of the budget (itself a share of what they are
+    worth) that an unsolved problem with the offer is worth (more for complex
+    offers: ``fallback_max_budget_share``)."""
     primary = kb.type(choice.mix[0].type)
     fallback = kb.type(kb.mix.fallback_type)
     reach = primary.fallback_share.get(ctx.complexity, 0.0)
@@ -642,15 +651,23 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
 
 
 def _part_context(kb: KnowledgeBase, ctx: Context, part: Segment) -> Context:
-    """The context of a part of a segment: its customers, value, budget and economics."""
+    """The context of a part of a segment: its customers, value, budget and economics.
+
+    A budget given per customer is the segment's: it is shared between the parts
+    in proportion to their revenue, as a budget share is.
+    """
     discount = ctx.economics.discount_rate if ctx.economics else None
     sub = context(kb, part, ctx.currency, rate=ctx.rate, discount_rate=discount)
+    budget = sub.budget
+    revenue = ctx.customer_value * ctx.segment.customers
+    if ctx.segment.budget_per_customer is not None and revenue > 0:
+        budget = ctx.budget * sub.customer_value * part.customers / revenue
     return dataclasses.replace(
         ctx,
         segment=part,
         customer_value=sub.customer_value,
-        budget_per_customer=sub.budget_per_customer,
-        budget=sub.budget,
+        budget_per_customer=budget / part.customers,
+        budget=budget,
         economics=sub.economics,
     )
 

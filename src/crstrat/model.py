@@ -282,6 +282,8 @@ class MixRules(NamedTuple):
     extra_support_min_fit: Mapping[str, float] = NO_FITS
     #: a primary may cost up to this multiple of the budget (costs are estimates)
     over_budget_tolerance: float = 1.0
+    #: score a candidate gives up in the choice per 100% it is over the budget
+    over_budget_penalty: float = 1.0
     #: a type whose break-even retention gain is above this multiple of its
     #: plausible effect gives way to a cheaper type that serves the goals
     break_even_effect_factor: float = 0.0

@@ -368,6 +368,7 @@ def _meta() -> Schema:
             "support_min_fit": _criteria_fits(),
             "extra_support_min_fit": _criteria_fits(),
             "over_budget_tolerance": _kb_number(1.0, 10.0),
+            "over_budget_penalty": _kb_number(0.0, 100.0),
             "break_even_effect_factor": _kb_number(),
             "self_directed_types": {**_KB_TEXTS, "description": "Relationship type ids."},
         },
@@ -445,10 +446,7 @@ def _relationship_type() -> Schema:
                         "cost_per_person": _kb_number(),
                     }
                 ),
-                _kb_object(
-                    {"book_size": book_size, "cost_per_person": _kb_number()},
-                    {"accounts_per_person": _kb_fits(MARKETS, 1.0, None)},
-                ),
+                _kb_object({"book_size": book_size, "cost_per_person": _kb_number()}),
             ]
         }
     )
