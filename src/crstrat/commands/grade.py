@@ -75,7 +75,8 @@ JunitOption = Annotated[
     typer.Option(
         "--junit",
         metavar="PATH",
-        help="Also write a JUnit XML report (atomically): a testcase per submission.",
+        help="Also write a JUnit XML report (atomically): a testcase per submission. "
+        "'-' writes it to stdout instead of the table or JSON.",
         show_default=False,
         dir_okay=False,
     ),
@@ -160,22 +161,29 @@ def grade(
     """Grade course submissions against the recommendation."""
     from ..errors import UsageError
     from ..grading import Grader
+    from ..outputs import check_outputs, folder_inputs, is_stdout
 
+    junit_only = is_stdout(junit) and fmt is None  # --junit - : the JUnit is the output
     kb = load_kb(kb_dir)
     grader = Grader(kb, min_score)
     files = find_submissions(paths)
     if not files:
         where = ", ".join(str(p) for p in paths)
         raise UsageError(f"no answers files (*.yaml, *.yml, *.json) in {where}")
+    check_outputs(
+        {"--junit": junit, "--format": None if junit_only else Path("-")},
+        [*(("a submission", path) for _, path in files), *folder_inputs("--kb", kb_dir)],
+    )
     results, seconds = grade_all(grader, files)
     report = grader.report(results)
 
     if junit is not None:
-        from ..outputs import write_atomic
+        from ..outputs import write_output
         from ..render import junit as junit_xml
 
-        write_atomic(junit, junit_xml.render(report, seconds))
-        sys.stderr.write(f"crstrat: wrote {junit}\n")
+        write_output(junit, junit_xml.render(report, seconds))
+        if junit_only:
+            return exit_code(report)
 
     out_format = fmt or (GradeFormat.table if stdout_is_terminal() else GradeFormat.json)
     if out_format is GradeFormat.json:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..outputs import is_stdout
 from ..render import PlanFormat
 from ._common import (
     KbOption,
@@ -81,7 +82,8 @@ SaveOption = Annotated[
     typer.Option(
         "--save-answers",
         metavar="PATH",
-        help="Save the answers used (schema 1) so the run can be replayed with --answers.",
+        help="Save the answers used (schema 1) so the run can be replayed with --answers "
+        "('-' for stdout). Checked before the first question.",
         show_default=False,
     ),
 ]
@@ -92,7 +94,7 @@ OutputOption = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Write to FILE (atomically) instead of stdout.",
+        help="Write to FILE (atomically; through a link; '-' for stdout) instead of stdout.",
         show_default=False,
     ),
 ]
@@ -155,9 +157,17 @@ def gather_answers(
         else:
             names = ", ".join(format_path(path) for path in missing[:4])
             more = f" and {len(missing) - 4} more" if len(missing) > 4 else ""
+            # typed at a terminal with stdout redirected: the questions need stdout
+            redirected = is_terminal(sys.stdin) and not stdout_is_terminal()
             raise InputError(
                 f"answers are incomplete (missing {names}{more}) and there is no terminal to "
-                "ask on: pass a complete file with --answers FILE, or add --defaults to fill "
+                + (
+                    "ask on (stdout is redirected): to answer the questions and keep the "
+                    "plan in a file, use -o FILE instead of >; or pass"
+                    if redirected
+                    else "ask on: pass"
+                )
+                + " a complete file with --answers FILE, or add --defaults to fill "
                 "what is missing from defaults",
                 source=source if answers_file is not None else None,
             )
@@ -182,18 +192,18 @@ def save_answers(answers: Answers, path: Path) -> None:
     import yaml
 
     from ..answers import answers_to_data
-    from ..outputs import write_atomic
+    from ..outputs import write_output
 
     header = "# crstrat answers, schema 1: replay with  crstrat plan --answers FILE\n"
     body = yaml.safe_dump(answers_to_data(answers), sort_keys=False, allow_unicode=True)
-    write_atomic(path, header + body)
+    write_output(path, header + body, announce=False)
 
 
 def choose_format(fmt: PlanFormat | None, output: Path | None) -> PlanFormat:
     """The explicit format, else the output file's extension, else terminal or not."""
     if fmt is not None:
         return fmt
-    if output is not None and str(output) != "-":
+    if output is not None and not is_stdout(output):
         suffix = output.suffix.lower()
         if suffix == ".json":
             return PlanFormat.json
@@ -215,8 +225,13 @@ def plan(
 ) -> None:
     """Recommend a mix of relationship types for each customer segment."""
     from ..mix import make_plan
+    from ..outputs import check_outputs, folder_inputs
     from ..render import renderer
 
+    check_outputs(
+        {"--output": output or Path("-"), "--save-answers": save_answers_to},
+        [("--answers", answers), *folder_inputs("--kb", kb_dir)],
+    )
     kb = load_kb(kb_dir)
     interactive = is_terminal(sys.stdin) and stdout_is_terminal()
     chosen = gather_answers(
@@ -232,7 +247,7 @@ def plan(
         save_answers(chosen, save_answers_to)
     result = make_plan(kb, chosen)
     out_format = choose_format(fmt, output)
-    if out_format is PlanFormat.table and (output is None or str(output) == "-"):
+    if out_format is PlanFormat.table and (output is None or is_stdout(output)):
         from ..render.table import print_plan
 
         print_plan(console(), result, kb)

@@ -119,13 +119,12 @@ def report_date(value: str | None) -> str | None:
 def write_template(path: Path) -> None:
     """Write the built-in report template to ``path`` (or stdout for ``-``), never over a file."""
     from ..errors import InputError
-    from ..outputs import write_atomic
+    from ..outputs import is_stdout, write_atomic, write_output
     from ..render.report import builtin_template
 
     text = builtin_template()
-    if str(path) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    if is_stdout(path) or (path.exists() and not path.is_file()):
+        write_output(path, text, announce=False)  # stdout, a FIFO, /dev/null
         return
     if path.exists():
         raise InputError(
@@ -173,10 +172,15 @@ def report(
         )
 
     from ..mix import make_plan
+    from ..outputs import check_outputs, folder_inputs
     from ..render.report import render
     from ..whatif import what_if_plan
     from .plan import gather_answers
 
+    check_outputs(
+        {"--output": output or Path("-")},
+        [("--answers", answers), ("--template", template), *folder_inputs("--kb", kb_dir)],
+    )
     kb = load_kb(kb_dir)
     day = report_date(date)
     template_text = read_template(template) if template is not None else None

@@ -1,0 +1,315 @@
+"""Reliability, run through the real program: where output goes, streams, signals.
+
+Each test runs ``python -m crstrat`` in its own process, as a user's shell or
+a CI job would, and checks what a Unix tool would do: links written through,
+FIFOs written to (never replaced), inputs never overwritten, ``-`` for stdout,
+a broken pipe quiet, a full disk or a closed stdout one line and exit 2, and
+SIGTERM or SIGHUP stopping like Ctrl-C without a stray temporary file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run_installed
+from crstrat.knowledge import builtin_location
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX files and signals")
+
+EXAMPLE = builtin_location() / "examples" / "airline.yaml"
+
+
+def one_line_error(done: subprocess.CompletedProcess, code: int = 2) -> str:  # type: ignore[type-arg]
+    """The single stderr line of a run that failed cleanly with ``code``."""
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def answers(tmp_path: Path) -> Path:
+    path = tmp_path / "answers.yaml"
+    shutil.copy(EXAMPLE, path)
+    return path
+
+
+# --------------------------------------------------------------------------- where output goes
+
+
+def test_output_through_a_symlink_writes_the_target_and_keeps_the_link(tmp_path: Path) -> None:
+    (tmp_path / "target.md").write_text("old\n")
+    (tmp_path / "link.md").symlink_to("target.md")
+    done = run_installed("report", "--example", "airline", "-o", "link.md", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "link.md").is_symlink()
+    assert (tmp_path / "target.md").read_text().startswith("# Customer relationships report")
+
+
+def test_output_through_a_dangling_symlink_creates_the_target(tmp_path: Path) -> None:
+    (tmp_path / "link.json").symlink_to("made.json")
+    done = run_installed("plan", "--example", "airline", "-o", "link.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "link.json").is_symlink()
+    assert (tmp_path / "made.json").read_text().startswith("{")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("plan", "--example", "airline", "-f", "json", "-o", "fifo"),
+        ("plan", "--example", "airline", "--defaults", "--save-answers", "fifo", "-o", "p.json"),
+        ("report", "--example", "airline", "-o", "fifo"),
+        ("grade", str(EXAMPLE), "--junit", "fifo", "-f", "json"),
+        ("report", "--write-template", "fifo"),
+    ],
+    ids=["plan", "save-answers", "report", "junit", "write-template"],
+)
+def test_a_fifo_output_is_written_to_never_replaced(tmp_path: Path, args: tuple[str, ...]) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    done = run_installed(*args, cwd=tmp_path, timeout=30)
+    reader.join(10)
+    assert done.returncode in (0, 1), done.stderr  # grade: 1 when the example falls short
+    assert fifo.is_fifo()
+    assert received and received[0].strip()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize(
+    ("args", "victim"),
+    [
+        (("report", "--answers", "answers.yaml", "-o", "answers.yaml"), "answers.yaml"),
+        (("plan", "--answers", "answers.yaml", "-f", "json", "-o", "answers.yaml"), "answers.yaml"),
+        (("plan", "--answers", "answers.yaml", "--save-answers", "alias.yaml"), "answers.yaml"),
+        (
+            ("report", "--answers", "answers.yaml", "--template", "t.j2", "-o", "t.j2"),
+            "t.j2",
+        ),
+        (("grade", "subs", "--junit", "subs/bob.yaml"), "subs/bob.yaml"),
+        (("plan", "--example", "airline", "--kb", "kb", "-o", "kb/types.yaml"), "kb/types.yaml"),
+    ],
+    ids=["report", "plan", "save-answers-via-link", "template", "junit", "kb"],
+)
+def test_an_output_that_is_an_input_is_refused(
+    tmp_path: Path, answers: Path, args: tuple[str, ...], victim: str
+) -> None:
+    (tmp_path / "t.j2").write_text("{{ plan.company }}\n")
+    (tmp_path / "alias.yaml").symlink_to("answers.yaml")
+    (tmp_path / "subs").mkdir()
+    shutil.copy(EXAMPLE, tmp_path / "subs" / "bob.yaml")
+    shutil.copytree(builtin_location(), tmp_path / "kb")
+    before = (tmp_path / victim).read_bytes()
+    line = one_line_error(run_installed(*args, cwd=tmp_path))
+    assert "input" in line
+    assert (tmp_path / victim).read_bytes() == before
+
+
+def test_dash_is_stdout_for_save_answers_and_junit(tmp_path: Path, answers: Path) -> None:
+    saved = run_installed(
+        "plan", "-a", "answers.yaml", "--save-answers", "-", "-o", "p.json", cwd=tmp_path
+    )
+    assert saved.returncode == 0, saved.stderr
+    assert saved.stdout.startswith("# crstrat answers")
+    assert not (tmp_path / "-").exists()
+    junit = run_installed("grade", "answers.yaml", "--junit", "-", cwd=tmp_path)
+    assert junit.returncode in (0, 1), junit.stderr
+    assert junit.stdout.startswith("<?xml")
+    assert not (tmp_path / "-").exists()
+
+
+def test_two_outputs_on_stdout_are_refused(tmp_path: Path, answers: Path) -> None:
+    line = one_line_error(
+        run_installed("plan", "-a", "answers.yaml", "--save-answers", "-", cwd=tmp_path)
+    )
+    assert "stdout" in line
+
+
+@pytest.mark.parametrize("option", ["-o", "--save-answers"])
+def test_an_output_in_a_missing_folder_is_refused_before_any_work(
+    tmp_path: Path, option: str
+) -> None:
+    line = one_line_error(
+        run_installed("plan", "--example", "airline", option, "missing/out.yaml", cwd=tmp_path)
+    )
+    assert "missing" in line
+    assert not (tmp_path / "missing").exists()
+
+
+def test_kb_export_into_a_place_it_cannot_write_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    line = one_line_error(run_installed("kb", "export", "file/kb", cwd=tmp_path))
+    assert "file" in line
+
+
+# --------------------------------------------------------------------------- streams
+
+
+def test_a_closed_pipe_ends_quietly_not_as_a_failed_check(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crstrat", "types"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before anything is written: EPIPE
+    err = process.stderr.read()
+    assert process.wait(30) == 141
+    assert err == b""
+
+
+def test_a_full_disk_on_stdout_is_one_line(tmp_path: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "crstrat", "plan", "--example", "airline", "-f", "json"],
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    one_line_error(done)
+
+
+def test_a_closed_stdout_is_one_line_unless_output_goes_to_a_file(tmp_path: Path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+        return subprocess.run(
+            [sys.executable, "-m", "crstrat", *args],
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            pass_fds=(),
+            preexec_fn=lambda: os.close(1),
+            timeout=30,
+            check=False,
+        )
+
+    line = one_line_error(run("plan", "--example", "airline", "-f", "json"))
+    assert "stdout" in line
+    done = run("plan", "--example", "airline", "-o", "p.json")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "p.json").read_text().startswith("{")
+
+
+def test_an_encoding_that_cannot_show_the_output_is_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    done = run_installed(
+        "plan", "--example", "airline", "--set", "company=Café", "-f", "json", cwd=tmp_path, env=env
+    )
+    assert "UTF-8" in one_line_error(done)
+    to_file = run_installed(
+        "plan",
+        "--example",
+        "airline",
+        "--set",
+        "company=Café",
+        "-o",
+        "p.json",
+        cwd=tmp_path,
+        env=env,
+    )
+    assert to_file.returncode == 0, to_file.stderr
+    assert "Café" in (tmp_path / "p.json").read_text(encoding="utf-8")
+
+
+def test_columns_zero_still_prints_the_table(tmp_path: Path) -> None:
+    env = {**os.environ, "COLUMNS": "0"}
+    done = run_installed("plan", "--example", "airline", "-f", "table", cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Kiwi Air" in done.stdout
+
+
+def test_redirected_stdout_at_a_terminal_suggests_o(tmp_path: Path) -> None:
+    controller, terminal = os.openpty()
+    try:
+        done = run_installed("plan", cwd=tmp_path, stdin=terminal, timeout=30)
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    assert "-o FILE" in one_line_error(done)
+
+
+# --------------------------------------------------------------------------- signals
+
+#: A template that runs until the template time bound stops it.
+SLOW_TEMPLATE = (
+    "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}x\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("signum", "code"),
+    [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)],
+    ids=["TERM", "HUP", "INT"],
+)
+def test_a_signal_stops_like_ctrl_c(tmp_path: Path, answers: Path, signum: int, code: int) -> None:
+    (tmp_path / "slow.j2").write_text(SLOW_TEMPLATE)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "crstrat",
+            "report",
+            "-a",
+            "answers.yaml",
+            "--template",
+            "slow.j2",
+            "-o",
+            "out.md",
+        ],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.5)
+    process.send_signal(signum)
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == code, err
+    assert "interrupted" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out.md").exists()
+
+
+def test_sigterm_at_any_moment_leaves_no_temporary_file(tmp_path: Path) -> None:
+    segments = "".join(
+        f"  - {{name: s{i}, expectation: self_service, goal: retain, customers: {1000 + i}, "
+        "purchases_per_year: 2, spend_per_purchase: 50, budget_share: 0.05}\n"
+        for i in range(60)
+    )
+    (tmp_path / "many.yaml").write_text(f"crstrat: 1\ncompany: Big\nsegments:\n{segments}")
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.5):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "crstrat", "report", "-a", "many.yaml", "-o", "out.md"],
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+        assert process.returncode in (0, 143), err
+        assert b"Traceback" not in err
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name != "out.md") == ["many.yaml"]
