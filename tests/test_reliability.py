@@ -9,6 +9,7 @@ SIGTERM or SIGHUP stopping like Ctrl-C without a stray temporary file.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -17,6 +18,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -313,3 +315,70 @@ def test_sigterm_at_any_moment_leaves_no_temporary_file(tmp_path: Path) -> None:
         assert process.returncode in (0, 143), err
         assert b"Traceback" not in err
         assert sorted(p.name for p in tmp_path.iterdir() if p.name != "out.md") == ["many.yaml"]
+
+
+# --------------------------------------------------------------------------- what is read
+
+SECRET = "hunter2-do-not-print"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("plan", "--answers", "in.yaml"),
+        ("report", "--example", "airline", "--template", "in.yaml"),
+        ("grade", "in.yaml", "-f", "json"),
+    ],
+    ids=["answers", "template", "submission"],
+)
+@pytest.mark.parametrize("kind", ["fifo", "link-to-stdin"])
+def test_an_input_that_is_not_a_file_never_blocks(
+    tmp_path: Path, args: tuple[str, ...], kind: str
+) -> None:
+    if kind == "fifo":
+        os.mkfifo(tmp_path / "in.yaml")
+    else:
+        (tmp_path / "in.yaml").symlink_to("/dev/stdin")
+    done = run_installed(*args, cwd=tmp_path, stdin=subprocess.PIPE, timeout=20)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "in.yaml" in done.stderr + done.stdout
+
+
+def test_grade_never_follows_a_link_out_of_the_folder_nor_quotes_a_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"SECRET_KEY={SECRET}\n")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    shutil.copy(EXAMPLE, subs / "alice.yaml")
+    (subs / "inside.yaml").symlink_to("alice.yaml")
+    (subs / "env.yaml").symlink_to("../.env")
+    (subs / "passwd.yaml").symlink_to("/etc/passwd")
+    os.mkfifo(subs / "fifo.yaml")
+    (subs / "own.yaml").write_text(f"{SECRET}: 1\n")
+    (subs / "value.yaml").write_text(f"crstrat: 1\ncompany: [{SECRET}]\nsegments: {SECRET}\n")
+    (subs / "syntax.yaml").write_text(f"company: *{SECRET}\n")
+    done = run_installed("grade", "subs", "-f", "json", "--junit", "grades.xml", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr  # unreadable submissions
+    junit = (tmp_path / "grades.xml").read_text()
+    for published in (done.stdout, junit, done.stderr):
+        assert SECRET not in published
+        assert "root:" not in published
+    results = {r["file"]: r for r in json.loads(done.stdout)["results"]}
+    assert results["subs/inside.yaml"]["error"] is None
+    for name in ("env", "passwd", "fifo"):
+        assert results[f"subs/{name}.yaml"]["error"], name
+
+
+def test_grade_with_a_file_name_that_is_not_utf8_writes_valid_json_and_junit(
+    tmp_path: Path,
+) -> None:
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    shutil.copy(EXAMPLE, os.path.join(os.fsencode(subs), b"caf\xe9.yaml"))
+    done = run_installed(
+        "grade", "subs", "-f", "json", "--junit", "grades.xml", cwd=tmp_path, text=False
+    )
+    assert done.returncode in (0, 1), done.stderr
+    report = json.loads(done.stdout.decode("utf-8"))
+    assert report["results"][0]["file"] == "subs/caf\\xe9.yaml"
+    ElementTree.parse(tmp_path / "grades.xml")

@@ -23,11 +23,14 @@ What a hostile file can do to PyYAML, and what stops it here:
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import math
 import os
 import re
-from collections.abc import Sequence
+import stat
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -180,9 +183,34 @@ def _strict_loader() -> Any:
     return StrictLoader
 
 
+#: While set (``crstrat grade``), messages describe a file's text instead of quoting it:
+#: a grading report is published, and a submission may be anything.
+_CONTENT_HIDDEN: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "content_hidden", default=False
+)
+
+
+@contextlib.contextmanager
+def content_hidden() -> Iterator[None]:
+    """Within this block, :func:`shown` and YAML syntax errors quote no text of the file."""
+    token = _CONTENT_HIDDEN.set(True)
+    try:
+        yield
+    finally:
+        _CONTENT_HIDDEN.reset(token)
+
+
+def hiding_content() -> bool:
+    """True inside :func:`content_hidden`."""
+    return _CONTENT_HIDDEN.get()
+
+
 def shown(value: object, limit: int = 60) -> str:
-    """A user's value quoted for a message: control characters visible, long text cut."""
+    """A user's value quoted for a message: control characters visible, long text cut;
+    inside :func:`content_hidden`, text is described, not quoted."""
     if isinstance(value, str):
+        if hiding_content():
+            return f"({len(value)} characters, not shown)"
         text = value if len(value) <= limit else value[:limit] + "…"
         return repr(text)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
@@ -194,16 +222,40 @@ def shown(value: object, limit: int = 60) -> str:
     return f"a {type(value).__name__}"
 
 
+#: What a path that is not a regular file is, for the message that refuses it.
+_NOT_A_FILE = (
+    (stat.S_ISFIFO, "a pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def _open_regular(path: Path, name: str) -> int:
+    """A descriptor open on ``path``, refused unless it is a regular file.
+
+    Opened without blocking, so that a FIFO (or a link to /dev/stdin) is
+    refused at once instead of waiting forever for a writer.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISREG(mode):
+        os.set_blocking(fd, True)
+        return fd
+    os.close(fd)
+    kind = next((what for test, what in _NOT_A_FILE if test(mode)), "not a regular file")
+    raise InputError(f"is {kind}, not a file; crstrat reads regular files only", source=name)
+
+
 def read_text(path: Path, *, label: str | None = None) -> str:
-    """The UTF-8 text of a file, or an InputError saying why it cannot be read."""
+    """The UTF-8 text of a regular file, or an InputError saying why it cannot be read."""
     name = label or str(path)
     try:
-        if path.is_dir():
-            raise InputError("is a folder, not a file", source=name)
-        with path.open("rb") as handle:
+        with os.fdopen(_open_regular(path, name), "rb") as handle:
             # read(MAX_BYTES + 1) alone would allocate 2 MiB for every small file
             # (a quarter of the reading time of a thousand answers files): ask for
-            # the size, and read on only if the file holds more (it grew, or it is a pipe)
+            # the size, and read on only if the file holds more (it grew)
             size = os.fstat(handle.fileno()).st_size
             data = handle.read(min(size, MAX_BYTES) + 1)
             if len(data) > size:
@@ -212,6 +264,8 @@ def read_text(path: Path, *, label: str | None = None) -> str:
         raise
     except FileNotFoundError:
         raise InputError("no such file", source=name) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", source=name) from None
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror or exc})", source=name) from None
     if len(data) > MAX_BYTES:
@@ -315,6 +369,8 @@ def _yaml_problem(exc: Any, text: str) -> tuple[str, int | None]:
     line = mark.line + 1 if mark else None
     parts = [p for p in (exc.context, exc.problem) if p]
     problem = " ".join(": ".join(parts).split()) or "it cannot be parsed"
+    if hiding_content():  # PyYAML quotes what it found: an alias's name, a character
+        problem = re.sub(r"'(?!<)[^'\s]{2,}'", "(not shown)", problem)
     lines = text.splitlines()
     if line is not None and 0 < line <= len(lines) and "\t" in lines[line - 1]:
         problem += " (a tab: YAML indents with spaces, never tabs)"
