@@ -382,3 +382,135 @@ def test_grade_with_a_file_name_that_is_not_utf8_writes_valid_json_and_junit(
     report = json.loads(done.stdout.decode("utf-8"))
     assert report["results"][0]["file"] == "subs/caf\\xe9.yaml"
     ElementTree.parse(tmp_path / "grades.xml")
+
+
+# --------------------------------------------------------------------------- numbers, JSON, text
+
+SEGMENT = (
+    "  - name: Walk-ins\n    expectation: self_service\n    goal: retain\n"
+    "    customers: {customers}\n    purchases_per_year: 2\n    spend_per_purchase: 50\n"
+)
+
+
+def plan_json(tmp_path: Path, name: str, text: str) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return run_installed("plan", "--answers", name, "-f", "json", cwd=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("notation", "customers"),
+    [("1e3", 1000), ("1.2e3", 1200), ("0o1750", 1000), ("0x3E8", 1000), ("+1000", 1000)],
+)
+def test_numbers_mean_what_they_say_in_yaml_1_2(
+    tmp_path: Path, notation: str, customers: int
+) -> None:
+    text = "crstrat: 1\nsegments:\n" + SEGMENT.format(customers=notation)
+    done = plan_json(tmp_path, "a.yaml", text)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["segments"][0]["customers"] == customers
+
+
+@pytest.mark.parametrize("notation", ["1:30", "1:30:00", "010", "0900", "1_000", "0b1010", "-0x10"])
+def test_numbers_that_yaml_readers_disagree_on_are_refused_with_their_line(
+    tmp_path: Path, notation: str
+) -> None:
+    text = "crstrat: 1\nsegments:\n" + SEGMENT.format(customers=notation)
+    line = one_line_error(plan_json(tmp_path, "a.yaml", text))
+    assert line.startswith("crstrat: error: a.yaml:6:")
+    assert notation in line
+    assert "quote it" in line
+
+
+def test_a_backslash_in_a_double_quoted_windows_path_gets_a_hint(tmp_path: Path) -> None:
+    text = 'crstrat: 1\ncompany: "C:\\Users\\me"\n'
+    line = one_line_error(plan_json(tmp_path, "a.yaml", text))
+    assert "a.yaml:2" in line
+    assert "single quotes" in line
+
+
+def test_json_answers_are_read_as_json(tmp_path: Path) -> None:
+    answers = {
+        "crstrat": 1,
+        "company": "Joy \U0001f600",
+        "segments": [
+            {
+                "name": "Families \U0001f468\u200d\U0001f469\u200d\U0001f467",
+                "expectation": "self_service",
+                "goal": "retain",
+                "customers": 1000,
+                "purchases_per_year": 2,
+                "spend_per_purchase": 50,
+            }
+        ],
+    }
+    text = json.dumps(answers).replace('"customers": 1000', '"customers": 1e3')
+    assert "\\ud83d\\ude00" in text  # json.dumps writes an emoji as a surrogate pair
+    done = plan_json(tmp_path, "a.json", text)
+    assert done.returncode == 0, done.stderr
+    plan = json.loads(done.stdout)
+    assert plan["company"] == answers["company"]
+    assert plan["segments"][0]["customers"] == 1000
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('{"crstrat": 1, "crstrat": 1}', "twice"),
+        ('{"crstrat": NaN}', "NaN"),
+        ('{"crstrat": 1, "company": "\\ud83d"}', "half"),
+        ('{"crstrat": 1,\n "company": }', "a.json:2"),
+        ("[" * 20_000 + "]" * 20_000, "levels deep"),
+        ('{"crstrat": ' + "1" * 5000 + "}", "5,000"),
+    ],
+    ids=["duplicate", "nan", "lone-surrogate", "syntax", "deep", "huge-integer"],
+)
+def test_bad_json_is_one_line(tmp_path: Path, text: str, says: str) -> None:
+    assert says in one_line_error(plan_json(tmp_path, "a.json", text))
+
+
+def test_text_is_shown_as_text_and_control_characters_escaped(tmp_path: Path) -> None:
+    family = "Families \U0001f468\u200d\U0001f469\u200d\U0001f467"
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    text = f'crstrat: 1\ncompany: "{persian} \\e]0;title\\a\\u202e"\nsegments:\n' + SEGMENT.format(
+        customers=1000
+    ).replace("Walk-ins", family)
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    for fmt in ("table", "markdown"):
+        done = run_installed("plan", "-a", "a.yaml", "-f", fmt, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert family in done.stdout
+        assert persian in done.stdout
+        assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+        assert "\u202e" not in done.stdout
+
+
+@pytest.mark.parametrize("hostile", ["\\e]0;title\\a", "\\e[31m", "\\u202e", "\\x9b31m"])
+def test_a_knowledge_base_with_control_characters_is_refused(tmp_path: Path, hostile: str) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(builtin_location(), kb)
+    types = (
+        (kb / "types.yaml")
+        .read_text()
+        .replace("name: Personal assistance", f'name: "Personal {hostile}assistance"', 1)
+    )
+    (kb / "types.yaml").write_text(types)
+    for args in (
+        ("kb", "validate", "kb"),
+        ("types", "--kb", "kb"),
+        ("plan", "--kb", "kb", "-e", "airline"),
+    ):
+        line = one_line_error(run_installed(*args, cwd=tmp_path))
+        assert "types.yaml" in line and "control character" in line
+
+
+def test_saved_answers_read_back_as_text_what_yaml_1_2_would_read_as_a_number(
+    tmp_path: Path,
+) -> None:
+    done = run_installed(
+        "plan", "-e", "airline", "--set", "company='1e3'", "--save-answers", "s.yaml",
+        "-o", "p.json", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    replay = run_installed("plan", "-a", "s.yaml", "-f", "json", cwd=tmp_path)
+    assert replay.returncode == 0, replay.stderr
+    assert json.loads(replay.stdout)["company"] == "1e3"

@@ -25,6 +25,7 @@ from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
 from prompt_toolkit.output import ColorDepth, Output
 
+from . import yamlfile
 from .answers import (
     REQUIRED_SEGMENT_KEYS,
     SCHEMA_VERSION,
@@ -617,14 +618,13 @@ def draft_path(save_path: Path | None) -> Path:
 
 
 def _draft_text(answers: dict[str, Any]) -> str:
-    import yaml
 
     ordered = {key: answers[key] for key in TOP_KEYS if key in answers}
     header = (
         "# crstrat answers, schema 1: a draft kept when the questions were interrupted.\n"
         "# Resume with  crstrat plan --answers FILE  (only what is missing is asked).\n"
     )
-    return header + yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True)
+    return header + yamlfile.dump(ordered)
 
 
 def _interrupted(kb: KnowledgeBase, answers: dict[str, Any], save_path: Path | None) -> Interrupted:

@@ -189,13 +189,12 @@ def _check_given(kb: KnowledgeBase, data: Any, *, source: str, text: str | None)
 
 def save_answers(answers: Answers, path: Path) -> None:
     """Write answers as a schema-1 YAML file, atomically."""
-    import yaml
-
     from ..answers import answers_to_data
     from ..outputs import write_output
+    from ..yamlfile import dump
 
     header = "# crstrat answers, schema 1: replay with  crstrat plan --answers FILE\n"
-    body = yaml.safe_dump(answers_to_data(answers), sort_keys=False, allow_unicode=True)
+    body = dump(answers_to_data(answers))
     write_output(path, header + body, announce=False)
 
 
