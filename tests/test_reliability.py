@@ -514,3 +514,29 @@ def test_saved_answers_read_back_as_text_what_yaml_1_2_would_read_as_a_number(
     replay = run_installed("plan", "-a", "s.yaml", "-f", "json", cwd=tmp_path)
     assert replay.returncode == 0, replay.stderr
     assert json.loads(replay.stdout)["company"] == "1e3"
+
+
+# --------------------------------------------------------------------------- templates
+
+
+@pytest.mark.parametrize(
+    ("template", "says"),
+    [
+        ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}\n", "recurses"),
+        ("{{ 'a' * 1000000000 }}\n", "MiB"),
+        ("{{ ['a'] * 1000000000 }}\n", "MiB"),
+        (SLOW_TEMPLATE, "seconds"),
+    ],
+    ids=["recursion", "string", "list", "loops"],
+)
+def test_a_user_template_is_bounded_in_time_memory_and_recursion(
+    tmp_path: Path, template: str, says: str
+) -> None:
+    (tmp_path / "t.j2").write_text(template)
+    env = {**os.environ, "CRSTRAT_TEMPLATE_SECONDS": "1"}
+    done = run_installed(
+        "report", "-e", "airline", "--template", "t.j2", "-o", "r.md", cwd=tmp_path, env=env
+    )
+    line = one_line_error(done)
+    assert "t.j2" in line and says in line
+    assert not (tmp_path / "r.md").exists()

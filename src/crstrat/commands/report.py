@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -171,6 +172,7 @@ def report(
             "--write-template PATH writes the template to restyle"
         )
 
+    from ..bounds import bounded
     from ..mix import make_plan
     from ..outputs import check_outputs, folder_inputs
     from ..render.report import render
@@ -193,13 +195,16 @@ def report(
         interactive=False,
     )
     plan = make_plan(kb, chosen)
-    text = render(
-        plan,
-        kb,
-        what_if_plan(kb, plan),
-        fmt=choose_format(fmt, output).value,
-        template=template_text,
-        template_source=str(template) if template is not None else "template",
-        date=day,
-    )
+    what_ifs = what_if_plan(kb, plan)
+    # a user's template is bounded in time, memory and recursion; the built-in one is known
+    with bounded(str(template)) if template is not None else contextlib.nullcontext():
+        text = render(
+            plan,
+            kb,
+            what_ifs,
+            fmt=choose_format(fmt, output).value,
+            template=template_text,
+            template_source=str(template) if template is not None else "template",
+            date=day,
+        )
     emit(text, output)
