@@ -24,6 +24,8 @@ import pytest
 
 from conftest import run_installed
 from crstrat.knowledge import builtin_location
+from crstrat.questionnaire import DRAFT_NAME
+from test_terminal import ENTER, QUESTIONS, answer, finish, spawn
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX files and signals")
 
@@ -540,3 +542,62 @@ def test_a_user_template_is_bounded_in_time_memory_and_recursion(
     line = one_line_error(done)
     assert "t.j2" in line and says in line
     assert not (tmp_path / "r.md").exists()
+
+
+# --------------------------------------------------------------------------- answers never lost
+
+
+def test_save_answers_to_a_missing_folder_is_refused_before_the_first_question(
+    tmp_path: Path,
+) -> None:
+    child = spawn(tmp_path, "plan", "--save-answers", "missing/mine.yaml")
+    status, shown = finish(child)
+    assert status == 2
+    assert "missing" in shown
+    assert QUESTIONS[0] not in shown
+
+
+def test_a_save_that_fails_after_the_questions_keeps_a_draft(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    child = spawn(tmp_path, "plan", "--save-answers", "sub/mine.yaml")
+    answer(child, QUESTIONS[:1], "Kept Ltd" + ENTER)
+    answer(child, QUESTIONS[1:-1])
+    child.expect_exact(QUESTIONS[-1])
+    shutil.rmtree(tmp_path / "sub")  # the folder goes away while the questions are answered
+    child.send(ENTER)
+    status, shown = finish(child)
+    assert status == 2
+    assert "Traceback" not in shown
+    draft = tmp_path / "mine.draft.yaml"  # beside --save-answers is gone: the current folder
+    assert "mine.draft.yaml" in shown
+    replay = run_installed("plan", "--answers", draft.name, "-f", "json", cwd=tmp_path)
+    assert replay.returncode == 0, replay.stderr
+    assert json.loads(replay.stdout)["company"] == "Kept Ltd"
+
+
+def test_a_draft_is_offered_and_never_replaced_by_fewer_answers(tmp_path: Path) -> None:
+    earlier = (
+        "crstrat: 1\ncompany: Earlier Ltd\nsegments:\n  - name: Walk-ins\n"
+        "    expectation: self_service\n    goal: retain\n    customers: 700\n"
+    )
+    draft = tmp_path / DRAFT_NAME
+    draft.write_text(earlier)
+
+    child = spawn(tmp_path, "plan")  # declines the draft, then stops at the first question
+    child.expect_exact("Resume from them?")
+    child.send("n")
+    child.expect_exact(QUESTIONS[0])
+    child.sendcontrol("c")
+    status, _ = finish(child)
+    assert status == 130
+    assert draft.read_text() == earlier
+
+    child = spawn(tmp_path, "plan", "-f", "json")  # resumes: only what is missing is asked
+    child.expect_exact("Resume from them?")
+    child.send(ENTER)
+    answer(child, QUESTIONS[6:14])
+    answer(child, QUESTIONS[-1:])
+    status, shown = finish(child)
+    assert status == 0
+    assert QUESTIONS[0] not in shown
+    assert '"company": "Earlier Ltd"' in shown

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..errors import CrstratError
 from ..outputs import is_stdout
 from ..render import PlanFormat
 from ._common import (
@@ -109,8 +110,13 @@ def gather_answers(
     use_defaults: bool,
     interactive: bool,
     save_path: Path | None = None,
+    asked: list[dict[str, Any]] | None = None,
 ) -> Answers:
-    """Merge defaults < file < flags, ask for what is missing, validate once."""
+    """Merge defaults < file < flags, ask for what is missing, validate once.
+
+    On a terminal, with no file given, a draft an earlier session left beside
+    ``save_path`` is offered first. Answers asked for are appended to ``asked``.
+    """
     from ..answers import (
         apply_overrides,
         fill_defaults,
@@ -131,6 +137,8 @@ def gather_answers(
         from ..knowledge import example_path
 
         answers_file = example_path(kb, example)
+    if answers_file is None and interactive and not use_defaults:
+        answers_file = _offered_draft(save_path)
     if answers_file is not None:
         data, text = read_answers_data(answers_file)
         source = str(answers_file)
@@ -152,6 +160,8 @@ def gather_answers(
             from ..questionnaire import ask_missing
 
             data = ask_missing(kb, data, save_path=save_path)
+            if asked is not None:
+                asked.append(data)
             source = "your answers"
             text = None
         else:
@@ -172,6 +182,15 @@ def gather_answers(
                 source=source if answers_file is not None else None,
             )
     return validate_answers(kb, data, source=source, text=text)
+
+
+def _offered_draft(save_path: Path | None) -> Path | None:
+    """An earlier session's draft, when there is one and the user chooses to resume it."""
+    from ..questionnaire import draft_path, offer_draft, read_draft
+
+    path = draft_path(save_path)
+    draft = read_draft(path) if path.is_file() else None
+    return path if draft and offer_draft(path, draft) else None
 
 
 def _check_given(kb: KnowledgeBase, data: Any, *, source: str, text: str | None) -> None:
@@ -233,6 +252,7 @@ def plan(
     )
     kb = load_kb(kb_dir)
     interactive = is_terminal(sys.stdin) and stdout_is_terminal()
+    asked: list[dict[str, Any]] = []
     chosen = gather_answers(
         kb,
         answers_file=answers,
@@ -241,14 +261,37 @@ def plan(
         use_defaults=defaults,
         interactive=interactive,
         save_path=save_answers_to,
+        asked=asked,
     )
-    if save_answers_to is not None:
-        save_answers(chosen, save_answers_to)
-    result = make_plan(kb, chosen)
-    out_format = choose_format(fmt, output)
-    if out_format is PlanFormat.table and (output is None or is_stdout(output)):
-        from ..render.table import print_plan
+    try:
+        if save_answers_to is not None:
+            save_answers(chosen, save_answers_to)
+        result = make_plan(kb, chosen)
+        out_format = choose_format(fmt, output)
+        if out_format is PlanFormat.table and (output is None or is_stdout(output)):
+            from ..render.table import print_plan
 
-        print_plan(console(), result, kb)
-        return
-    emit(renderer(out_format)(result, kb), output)
+            print_plan(console(), result, kb)
+            return
+        emit(renderer(out_format)(result, kb), output)
+    except CrstratError as exc:
+        if not asked:
+            raise
+        raise _with_draft(exc, kb, asked[0], save_answers_to) from None
+
+
+def _with_draft(
+    error: CrstratError, kb: KnowledgeBase, answers: dict[str, Any], save_path: Path | None
+) -> CrstratError:
+    """The error of a run that failed after questions, with the answers kept in a draft."""
+    from ..questionnaire import keep_draft, resume_command
+
+    try:
+        path = keep_draft(answers, save_path)
+    except CrstratError as exc:
+        note = f"; your answers could not be kept either: {exc}"
+    else:
+        note = f"; your answers are kept in {path}: {resume_command(kb, path, save_path)}"
+    kept = CrstratError(error.message + note)
+    kept.exit_code = error.exit_code
+    return kept
