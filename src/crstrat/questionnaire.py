@@ -659,6 +659,8 @@ def keep_draft(answers: dict[str, Any], save_path: Path | None) -> Path:
     first = draft_path(save_path)
     places = [first.parent, Path("."), Path(tempfile.gettempdir())]
     problem: InputError | None = None
+    if not answer_count(answers) and read_draft(first):
+        return first  # nothing new to keep, and an earlier draft is there: it stays
     for folder in dict.fromkeys(places):
         path = folder / first.name
         number = 1
@@ -687,8 +689,6 @@ def resume_command(kb: KnowledgeBase, path: Path, save_path: Path | None) -> str
 
 def _interrupted(kb: KnowledgeBase, answers: dict[str, Any], save_path: Path | None) -> Interrupted:
     """Keep the answers in a draft; the error says how to resume."""
-    if answer_count(answers) == 0:
-        return Interrupted("interrupted before any answer; there was nothing to keep")
     try:
         path = keep_draft(answers, save_path)
     except InputError as exc:
