@@ -62,6 +62,7 @@ SEGMENT_KEYS = (
     "top_tier",
 )
 REQUIRED_SEGMENT_KEYS = SEGMENT_KEYS[:6]  # name ... spend_per_purchase
+_KNOWN_KEYS = frozenset(TOP_KEYS + SEGMENT_KEYS)
 
 KeyPath = tuple[str | int, ...]
 
@@ -75,8 +76,15 @@ def format_path(path: Sequence[str | int]) -> str:
         else:
             # keys come from the user: control characters shown, long ones cut
             shown = printable(part if len(part) <= 60 else part[:60] + "…")
+            if yamlfile.hiding_content() and not _near_known_key(part):
+                shown = "(a key, not shown)"  # a misspelt key is feedback, anything else content
             out += f".{shown}" if out else shown
     return out
+
+
+def _near_known_key(key: str) -> bool:
+    """True for an answers key, or one misspelt (what did_you_mean would name)."""
+    return key in _KNOWN_KEYS or bool(did_you_mean(key, sorted(_KNOWN_KEYS)))
 
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str:

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from . import yamlfile
 from .answers import did_you_mean, format_path
 from .errors import InputError, KnowledgeError
+from .figures import first_control_character
 from .model import (
     CHANNELS,
     COMPLEXITIES,
@@ -110,6 +111,7 @@ class _File:
             raise KnowledgeError(
                 exc.problem, source=exc.source, path=exc.path, line=exc.line
             ) from None
+        _refuse_control_characters(self)
 
     @property
     def text(self) -> str:
@@ -124,6 +126,26 @@ class _File:
             path=format_path(key_path) or None,
             line=yamlfile.line_of(self.text, key_path),
         )
+
+
+def _refuse_control_characters(file: _File) -> None:
+    """Refuse text (keys too) with a character that would act on a terminal (an
+    escape sequence, a bell, a bidirectional override): knowledge-base text is
+    shown in tables, explanations and grades as it is."""
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), file.data)]
+    while stack:
+        key_path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*key_path, str(k)), k) for k in value if isinstance(k, str))
+            stack.extend(((*key_path, str(k)), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*key_path, i), v) for i, v in enumerate(value))
+        elif isinstance(value, str) and (found := first_control_character(value)):
+            raise file.fail(
+                key_path,
+                f"contains the control character U+{ord(found):04X}, which would act on "
+                "the terminal; remove it",
+            )
 
 
 class _Reader:

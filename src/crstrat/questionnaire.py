@@ -25,6 +25,7 @@ from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
 from prompt_toolkit.output import ColorDepth, Output
 
+from . import yamlfile
 from .answers import (
     REQUIRED_SEGMENT_KEYS,
     SCHEMA_VERSION,
@@ -610,38 +611,107 @@ class _Questionnaire:
 
 def draft_path(save_path: Path | None) -> Path:
     """Where an interrupted questionnaire keeps its answers: beside --save-answers
-    (``mine.yaml`` -> ``mine.draft.yaml``), else in the current folder."""
-    if save_path is None:
+    (``mine.yaml`` -> ``mine.draft.yaml``), else (no path, ``-``) in the current folder."""
+    if save_path is None or str(save_path) == "-":
         return Path(DRAFT_NAME)
     return save_path.with_name(f"{save_path.stem}.draft.yaml")
 
 
 def _draft_text(answers: dict[str, Any]) -> str:
-    import yaml
-
     ordered = {key: answers[key] for key in TOP_KEYS if key in answers}
     header = (
         "# crstrat answers, schema 1: a draft kept when the questions were interrupted.\n"
         "# Resume with  crstrat plan --answers FILE  (only what is missing is asked).\n"
     )
-    return header + yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True)
+    return header + yamlfile.dump(ordered)
 
 
-def _interrupted(kb: KnowledgeBase, answers: dict[str, Any], save_path: Path | None) -> Interrupted:
-    """Keep the answers in a draft; the error says how to resume."""
-    path = draft_path(save_path)
+def answer_count(answers: object) -> int:
+    """How many answers a draft holds: the top-level ones and each segment's."""
+    if not isinstance(answers, dict):
+        return 0
+    segments = answers.get("segments")
+    count = sum(1 for key in answers if key not in ("crstrat", "segments"))
+    if isinstance(segments, list):
+        count += sum(len(seg) if isinstance(seg, dict) else 1 for seg in segments)
+    return count
+
+
+def read_draft(path: Path) -> dict[str, Any] | None:
+    """The answers of an existing draft, None when there is none or it cannot be read."""
     try:
-        write_atomic(path, _draft_text(answers))
-    except InputError as exc:
-        return Interrupted(f"interrupted; the answers given so far could not be kept: {exc}")
+        data, _ = yamlfile.load(path)
+    except InputError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def keep_draft(answers: dict[str, Any], save_path: Path | None) -> Path:
+    """Write the answers to a draft and return its path; raises InputError if no place takes it.
+
+    A draft that holds more answers is never replaced: the new one takes the
+    next free name (``mine.draft-2.yaml``). Where the draft cannot be written
+    (the folder of --save-answers is gone), the current folder, then the
+    temporary folder, take it.
+    """
+    import tempfile
+
+    first = draft_path(save_path)
+    places = [first.parent, Path("."), Path(tempfile.gettempdir())]
+    problem: InputError | None = None
+    if not answer_count(answers) and read_draft(first):
+        return first  # nothing new to keep, and an earlier draft is there: it stays
+    for folder in dict.fromkeys(places):
+        path = folder / first.name
+        number = 1
+        while path.exists() and answer_count(read_draft(path)) > answer_count(answers):
+            number += 1
+            path = folder / first.name.replace(".draft.yaml", f".draft-{number}.yaml")
+        try:
+            write_atomic(path, _draft_text(answers))
+        except InputError as exc:
+            problem = problem or exc
+            continue
+        return path
+    assert problem is not None
+    raise problem
+
+
+def resume_command(kb: KnowledgeBase, path: Path, save_path: Path | None) -> str:
+    """The command that resumes from a draft."""
     command = f"crstrat plan --answers {shlex.quote(str(path))}"
     if save_path is not None:
         command += f" --save-answers {shlex.quote(str(save_path))}"
     if kb.location and Path(kb.location).resolve() != builtin_location():
         command += f" --kb {shlex.quote(kb.location)}"
+    return command
+
+
+def _interrupted(kb: KnowledgeBase, answers: dict[str, Any], save_path: Path | None) -> Interrupted:
+    """Keep the answers in a draft; the error says how to resume."""
+    try:
+        path = keep_draft(answers, save_path)
+    except InputError as exc:
+        return Interrupted(f"interrupted; the answers given so far could not be kept: {exc}")
     return Interrupted(
-        f"interrupted; the answers given so far are kept in {path}. Resume with: {command}"
+        f"interrupted; the answers given so far are kept in {path}. "
+        f"Resume with: {resume_command(kb, path, save_path)}"
     )
+
+
+def offer_draft(
+    path: Path, answers: dict[str, Any], *, input: Input | None = None, output: Output | None = None
+) -> bool:
+    """Ask whether to resume from an earlier session's draft; Ctrl-C means no."""
+    terminal = _Terminal(input, output)
+    try:
+        return terminal.confirm(
+            f"An earlier session kept {answer_count(answers)} answers in {printable(path)}. "
+            "Resume from them?",
+            default=True,
+        )
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted("interrupted; the draft was left as it was") from None
 
 
 def ask_missing(

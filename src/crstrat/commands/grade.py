@@ -7,7 +7,7 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
@@ -75,26 +75,42 @@ JunitOption = Annotated[
     typer.Option(
         "--junit",
         metavar="PATH",
-        help="Also write a JUnit XML report (atomically): a testcase per submission.",
+        help="Also write a JUnit XML report (atomically): a testcase per submission. "
+        "'-' writes it to stdout instead of the table or JSON.",
         show_default=False,
         dir_okay=False,
     ),
 ]
 
 
-def find_submissions(paths: list[Path]) -> list[tuple[str, Path]]:
-    """Each file to grade, as (label, path): files as given, folders searched recursively.
+class Submission(NamedTuple):
+    """A file to grade: its label in reports, its path, and why it is not read, if so."""
+
+    label: str
+    path: Path
+    refused: str | None = None
+
+
+def _label(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 shown as ``\\xNN``, so that
+    JSON and JUnit stay valid."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def find_submissions(paths: list[Path]) -> list[Submission]:
+    """Each file to grade: files as given, folders searched recursively.
 
     Folder contents come sorted; a path that does not exist is kept, so that
-    it is reported as an error beside the others; a file named twice is graded once.
+    it is reported as an error beside the others; a file named twice is graded
+    once. A link inside a folder that leads out of it is refused, never read.
     """
-    found: list[tuple[str, Path]] = []
+    found: list[Submission] = []
     seen: set[str] = set()
 
-    def add(label: str, key: str) -> None:
+    def add(name: str, key: str, refused: str | None = None) -> None:
         if key not in seen:
             seen.add(key)
-            found.append((label, Path(label)))
+            found.append(Submission(_label(name), Path(name), refused))
 
     for path in paths:
         real = os.path.realpath(path)  # once per argument: a thousand realpaths are slow
@@ -111,33 +127,60 @@ def find_submissions(paths: list[Path]) -> list[tuple[str, Path]]:
             ]
         top = os.fspath(path)  # os.walk's paths all start with it
         for name in sorted(inside):
-            add(name, real + name[len(top) :])
+            add(name, real + name[len(top) :], _link_out(name, real))
     return found
 
 
+def _link_out(name: str, folder: str) -> str | None:
+    """Why a file found in ``folder`` is not read: a link that leads out of it (to
+    /etc/passwd, a .env file, /dev/stdin). None for an ordinary file."""
+    if not os.path.islink(name):
+        return None
+    target = os.path.realpath(name)
+    if target.startswith(folder.rstrip(os.sep) + os.sep):
+        return None
+    return "is a symbolic link that leads out of the graded folder; it was not read"
+
+
 def grade_all(
-    grader: Grader, files: list[tuple[str, Path]]
+    grader: Grader, files: list[Submission]
 ) -> tuple[list[SubmissionGrade], dict[str, float]]:
-    """Grade every file, with a progress bar on a terminal's stderr for large batches."""
+    """Grade every file, with a progress bar on a terminal's stderr for large batches.
+
+    A submission's text is never quoted in the results (they are published):
+    messages describe what is wrong instead.
+    """
+    from ..grading import SubmissionGrade
+    from ..yamlfile import content_hidden
+
     results: list[SubmissionGrade] = []
     seconds: dict[str, float] = {}
 
-    def grade_one(label: str, path: Path) -> None:
+    def grade_one(file: Submission) -> None:
         start = time.perf_counter()
-        results.append(grader.grade_file(path, label))
-        seconds[label] = time.perf_counter() - start
+        if file.refused is not None:
+            results.append(
+                SubmissionGrade(file.label, None, False, f"{file.label}: {file.refused}")
+            )
+        else:
+            with content_hidden():
+                result = grader.grade_file(file.path, file.label)
+            if result.error and file.label != str(file.path):  # a name that is not UTF-8
+                result = result._replace(error=result.error.replace(str(file.path), file.label))
+            results.append(result)
+        seconds[file.label] = time.perf_counter() - start
 
     if len(files) >= PROGRESS_FROM and is_terminal(sys.stderr):
         from rich.progress import Progress
 
         with Progress(console=console(stderr=True), transient=True) as progress:
             task = progress.add_task("Grading", total=len(files))
-            for label, path in files:
-                grade_one(label, path)
+            for file in files:
+                grade_one(file)
                 progress.advance(task)
     else:
-        for label, path in files:
-            grade_one(label, path)
+        for file in files:
+            grade_one(file)
     return results, seconds
 
 
@@ -160,22 +203,29 @@ def grade(
     """Grade course submissions against the recommendation."""
     from ..errors import UsageError
     from ..grading import Grader
+    from ..outputs import check_outputs, folder_inputs, is_stdout
 
+    junit_only = is_stdout(junit) and fmt is None  # --junit - : the JUnit is the output
     kb = load_kb(kb_dir)
     grader = Grader(kb, min_score)
     files = find_submissions(paths)
     if not files:
         where = ", ".join(str(p) for p in paths)
         raise UsageError(f"no answers files (*.yaml, *.yml, *.json) in {where}")
+    check_outputs(
+        {"--junit": junit, "--format": None if junit_only else Path("-")},
+        [*(("a submission", file.path) for file in files), *folder_inputs("--kb", kb_dir)],
+    )
     results, seconds = grade_all(grader, files)
     report = grader.report(results)
 
     if junit is not None:
-        from ..outputs import write_atomic
+        from ..outputs import write_output
         from ..render import junit as junit_xml
 
-        write_atomic(junit, junit_xml.render(report, seconds))
-        sys.stderr.write(f"crstrat: wrote {junit}\n")
+        write_output(junit, junit_xml.render(report, seconds))
+        if junit_only:
+            return exit_code(report)
 
     out_format = fmt or (GradeFormat.table if stdout_is_terminal() else GradeFormat.json)
     if out_format is GradeFormat.json:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -119,13 +120,12 @@ def report_date(value: str | None) -> str | None:
 def write_template(path: Path) -> None:
     """Write the built-in report template to ``path`` (or stdout for ``-``), never over a file."""
     from ..errors import InputError
-    from ..outputs import write_atomic
+    from ..outputs import is_stdout, write_atomic, write_output
     from ..render.report import builtin_template
 
     text = builtin_template()
-    if str(path) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    if is_stdout(path) or (path.exists() and not path.is_file()):
+        write_output(path, text, announce=False)  # stdout, a FIFO, /dev/null
         return
     if path.exists():
         raise InputError(
@@ -172,11 +172,17 @@ def report(
             "--write-template PATH writes the template to restyle"
         )
 
+    from ..bounds import bounded
     from ..mix import make_plan
+    from ..outputs import check_outputs, folder_inputs
     from ..render.report import render
     from ..whatif import what_if_plan
     from .plan import gather_answers
 
+    check_outputs(
+        {"--output": output or Path("-")},
+        [("--answers", answers), ("--template", template), *folder_inputs("--kb", kb_dir)],
+    )
     kb = load_kb(kb_dir)
     day = report_date(date)
     template_text = read_template(template) if template is not None else None
@@ -189,13 +195,16 @@ def report(
         interactive=False,
     )
     plan = make_plan(kb, chosen)
-    text = render(
-        plan,
-        kb,
-        what_if_plan(kb, plan),
-        fmt=choose_format(fmt, output).value,
-        template=template_text,
-        template_source=str(template) if template is not None else "template",
-        date=day,
-    )
+    what_ifs = what_if_plan(kb, plan)
+    # a user's template is bounded in time, memory and recursion; the built-in one is known
+    with bounded(str(template)) if template is not None else contextlib.nullcontext():
+        text = render(
+            plan,
+            kb,
+            what_ifs,
+            fmt=choose_format(fmt, output).value,
+            template=template_text,
+            template_source=str(template) if template is not None else "template",
+            date=day,
+        )
     emit(text, output)
