@@ -21,6 +21,17 @@ def share(fraction: float) -> str:
     return f"{percent:,.0f}%" if round(percent, 1).is_integer() else f"{percent:,.1f}%"
 
 
+def of_budget(cost: float, budget: float) -> str:
+    """A cost against a budget in words: ``5.7% of the budget`` up to twice the
+    budget, ``77 times the budget`` beyond (nobody reads "7,616.7%")."""
+    if budget <= 0:
+        return "with no budget to compare"
+    fraction = cost / budget
+    if fraction < 2:
+        return f"{share(fraction)} of the budget"
+    return f"{fraction:,.0f} times the budget"
+
+
 def horizon_words(horizon: str) -> str:
     """``long_term`` -> ``long-term``; ``transactional`` stays as it is."""
     return horizon.replace("_", "-")
