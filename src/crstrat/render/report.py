@@ -40,6 +40,11 @@ from ..whatif import AnswerChange, BudgetShift, WhatIf
 from .markdown import escape
 
 TEMPLATE = "report.md.j2"
+#: The charts of each segment, by the name the template uses (``seg.charts.NAME``
+#: gives the chart's id); the HTML report draws each (render/charts.py).
+CHART_NAMES = ("touch_cost", "budget", "scores")
+#: A chart's place in the markdown: a comment, invisible in markdown viewers.
+_CHART_MARK = re.compile(r"<!-- chart ([a-z0-9-]+) -->")
 HTML_TEMPLATE = "report.html.j2"
 ROLES_TEXT = {"primary": "primary", "support": "support", "fallback": "fallback"}
 CRITERION_TITLES = {
@@ -327,7 +332,14 @@ def _applies(types: tuple[str, ...], mix_types: set[str]) -> bool:
     return not types or bool(mix_types.intersection(types))
 
 
-def _segment(kb: KnowledgeBase, plan: Plan, seg: SegmentPlan, what: WhatIf) -> dict[str, Any]:
+def chart_ids(number: int) -> dict[str, str]:
+    """The ids of segment ``number``'s charts (1-based), by chart name."""
+    return {name: f"{name.replace('_', '-')}-{number}" for name in CHART_NAMES}
+
+
+def _segment(
+    kb: KnowledgeBase, plan: Plan, seg: SegmentPlan, what: WhatIf, number: int
+) -> dict[str, Any]:
     cur = plan.currency
     s = seg.segment
     mix_types = {e.type for e in seg.mix}
@@ -409,6 +421,7 @@ def _segment(kb: KnowledgeBase, plan: Plan, seg: SegmentPlan, what: WhatIf) -> d
         "warnings": [md(w) for w in seg.warnings],
         "whatif": _whatif(kb, seg, what, cur),
         "chart": _chart(kb, seg),
+        "charts": chart_ids(number),
     }
 
 
@@ -444,7 +457,8 @@ def report_context(
             for c in criteria
         ],
         "segments": [
-            _segment(kb, plan, seg, what) for seg, what in zip(plan.segments, what_ifs, strict=True)
+            _segment(kb, plan, seg, what, number)
+            for number, (seg, what) in enumerate(zip(plan.segments, what_ifs, strict=True), 1)
         ],
         "sources": [_source_text(kb, sid) for sid in kb.sources],
         "canvas_credit": md(kb.canvas_credit),
@@ -515,23 +529,90 @@ def _text_rule(
     return text.replace("](", "]&#40;")
 
 
-def markdown_to_html(text: str) -> str:
-    """An HTML fragment: raw HTML in the markdown shown as text, only safe links."""
+def _place_charts(tokens: list[Token], charts: Mapping[str, str]) -> list[Token]:
+    """Put each chart where its ``<!-- chart ID -->`` paragraph is, in place of a
+    mermaid block right after it (the HTML draws what mermaid would need a script
+    for). An unknown id stays as text; a mermaid block alone stays as code."""
+    out: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        mark = None
+        if token.type == "paragraph_open" and index + 2 < len(tokens):
+            mark = _CHART_MARK.fullmatch(tokens[index + 1].content.strip())
+        if mark is None or mark.group(1) not in charts:
+            out.append(token)
+            index += 1
+            continue
+        figure = Token("html_block", "", 0)
+        figure.content = charts[mark.group(1)]
+        out.append(figure)
+        index += 3
+        after = tokens[index] if index < len(tokens) else None
+        if after is not None and after.type == "fence" and after.info.strip() == "mermaid":
+            index += 1
+    return out
+
+
+def _scroll_box(tokens: list[Token]) -> list[Token]:
+    """Wrap each table in a box of its own that scrolls sideways on a narrow screen."""
+    out: list[Token] = []
+    for token in tokens:
+        if token.type == "table_open":
+            box = Token("html_block", "", 0)
+            box.content = '<div class="scroll">\n'
+            out.append(box)
+        out.append(token)
+        if token.type == "table_close":
+            box = Token("html_block", "", 0)
+            box.content = "</div>\n"
+            out.append(box)
+    return out
+
+
+def markdown_to_html(text: str, charts: Mapping[str, str] | None = None) -> str:
+    """An HTML fragment: raw HTML in the markdown shown as text, only safe links.
+
+    ``charts`` maps a chart id to its HTML (a ``<figure>``), put where the
+    markdown has ``<!-- chart ID -->``.
+    """
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     parser.enable("table")
     parser.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
     parser.add_render_rule("text", _text_rule)
-    fragment: str = parser.render(text)
+    env: EnvType = {}
+    tokens = _scroll_box(_place_charts(parser.parse(text, env), charts or {}))
+    fragment: str = parser.renderer.render(tokens, parser.options, env)
     # a checklist item ("- [ ] ...") prints as a box to tick
     return fragment.replace("<li>[ ] ", "<li>\u2610 ")
 
 
-def render_html(markdown_text: str, title: str) -> str:
-    """One self-contained HTML page (inline CSS, no scripts) with the report."""
+def chart_figures(plan: Plan, kb: KnowledgeBase) -> dict[str, str]:
+    """Every chart of the plan as an HTML ``<figure>`` (inline SVG, a caption and
+    the chart in words), by chart id. Imports matplotlib."""
+    from .charts import segment_charts
+
+    figures = {}
+    for number, seg in enumerate(plan.segments, start=1):
+        for chart in segment_charts(plan, seg, kb, chart_ids(number)):
+            title = html_text(chart.title)
+            words = html_text(chart.description)
+            figures[chart.id] = (
+                '<figure class="chart">\n'
+                f"{_defuse(chart.svg, '&#58;', '&#61;')}"
+                f"<figcaption><strong>{title}</strong>\n"
+                f"<details><summary>The chart in words</summary><p>{words}</p></details>"
+                "</figcaption>\n</figure>\n"
+            )
+    return figures
+
+
+def render_html(markdown_text: str, title: str, charts: Mapping[str, str] | None = None) -> str:
+    """One self-contained HTML page (inline CSS and SVG, no scripts) with the report."""
     env = _environment({HTML_TEMPLATE: builtin_template(HTML_TEMPLATE)}, autoescape=True)
     page = env.get_template(HTML_TEMPLATE).render(
         title=html_text(title),
-        body=Markup(markdown_to_html(markdown_text)),
+        body=Markup(markdown_to_html(markdown_text, charts)),
         version=__version__,
     )
     return page
@@ -553,5 +634,6 @@ def render(
     )
     if fmt == "html":
         company = plan.company or "your company"
-        return render_html(text, f"Customer relationships report: {company}")
+        title = f"Customer relationships report: {company}"
+        return render_html(text, title, chart_figures(plan, kb))
     return text
