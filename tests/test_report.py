@@ -512,3 +512,56 @@ def test_renders_in_a_real_browser(cli: Cli, hostile: Path, in_tmp: Path) -> Non
     assert "script" not in page.tags and "img" not in page.tags
     for name in HOSTILE_NAMES:
         assert shown(name) in page.headings["h2"]
+
+
+@pytest.mark.skipif(
+    not (shutil.which("chromium") or shutil.which("chromium-browser")),
+    reason="no headless chromium installed",
+)
+@pytest.mark.parametrize("example", ["software", "hostile"])
+def test_no_sideways_scroll_on_a_phone(cli: Cli, hostile: Path, in_tmp: Path, example: str) -> None:
+    """The page in a 390-px frame (a phone) in a real browser: as wide as its frame.
+
+    A copy of the page gets a probe script that reports the page's widths to the
+    frame around it; the report itself carries no script.
+    """
+    source = ["--answers", str(hostile)] if example == "hostile" else ["--example", example]
+    assert cli("report", *source, "-o", "report.html").code == 0
+    page = (in_tmp / "report.html").read_text(encoding="utf-8")
+    probe = (
+        "<script>addEventListener('load', () => setTimeout(() => {"
+        "const d = document.documentElement;"
+        "parent.document.body.setAttribute('data-widths',"
+        " innerWidth + ' ' + d.scrollWidth + ' ' + d.clientWidth)}, 300))</script>"
+    )
+    (in_tmp / "probed.html").write_text(page.replace("</body>", probe + "</body>"))
+    (in_tmp / "phone.html").write_text(
+        '<html><body><iframe src="probed.html" style="width:390px;height:800px;border:0">'
+        "</iframe></body></html>"
+    )
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--disable-gpu",
+            "--no-sandbox",
+            "--no-first-run",
+            "--disable-background-networking",
+            f"--user-data-dir={in_tmp / 'profile'}",
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            "phone.html",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=True,
+        cwd=in_tmp,
+    ).stdout
+    widths = re.search(r'data-widths="(\d+) (\d+) (\d+)"', dom)
+    assert widths is not None, "the probe did not run"
+    inner, scroll, client = map(int, widths.groups())
+    assert inner == 390
+    assert scroll <= client, f"the page is {scroll} px wide in a {client} px window"
