@@ -195,3 +195,31 @@ def test_odd_terminals_get_a_readable_plan(extra_env: dict[str, str]) -> None:
     assert "Recommended mix" in shown
     if extra_env.get("TERM") == "dumb":
         assert "█" not in shown  # plain characters on a dumb terminal
+
+
+def test_the_highlighted_type_is_described_whole_in_60_columns(tmp_path: Path) -> None:
+    kb = load_knowledge(None)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "crstrat", "plan"],
+        cwd=str(tmp_path),
+        env=env(),
+        dimensions=(40, 60),
+        timeout=20,
+        encoding="utf-8",
+        codec_errors="replace",
+    )
+    child.logfile_read = io.StringIO()
+    answer(child, QUESTIONS[:2])
+    child.expect_exact("Description:")
+    first = kb.types[0]
+    last_word = (first.definition or first.summary).split()[-1]
+    child.expect_exact(last_word)
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = ESCAPE.sub("", child.logfile_read.getvalue()).replace("\r", "")
+    described = shown.split("Description:", 1)[1]
+    # every word of the definition, in order: nothing is cut at the edge
+    words = " ".join(described.split())
+    assert " ".join((first.definition or first.summary).split()) in words
