@@ -199,3 +199,18 @@ def test_budget_bar_in_ascii() -> None:
 
     assert budget_bar(1, 100, ascii_only=True).plain == "#.........|"
     assert budget_bar(300, 100, ascii_only=True).plain == "##########>"
+
+
+@pytest.mark.parametrize(
+    ("cost", "budget", "words"),
+    [
+        (57, 1000, "5.7% of the budget"),
+        (1500, 1000, "150% of the budget"),
+        (76_167, 1000, "76 times the budget"),
+        (10, 0, "with no budget to compare"),
+    ],
+)
+def test_a_cost_against_the_budget_in_words(cost: float, budget: float, words: str) -> None:
+    from crstrat.figures import of_budget
+
+    assert of_budget(cost, budget) == words

@@ -34,8 +34,8 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..errors import InputError
-from ..figures import count, horizon_words, listing, money, printable, share
-from ..model import KnowledgeBase, MixEntry, Plan, SegmentPlan
+from ..figures import count, horizon_words, listing, money, printable, share, share_or_times
+from ..model import KnowledgeBase, MixEntry, Plan, Reason, SegmentPlan
 from ..whatif import AnswerChange, BudgetShift, WhatIf
 from .markdown import escape
 
@@ -43,6 +43,9 @@ TEMPLATE = "report.md.j2"
 #: The charts of each segment, by the name the template uses (``seg.charts.NAME``
 #: gives the chart's id); the HTML report draws each (render/charts.py).
 CHART_NAMES = ("touch_cost", "budget", "scores")
+#: The report suggests ways to spend less when the mix takes more than this share
+#: of the budget (or there is no budget).
+TIGHT_BUDGET = 0.7
 #: A chart's place in the markdown: a comment, invisible in markdown viewers.
 _CHART_MARK = re.compile(r"<!-- chart ([a-z0-9-]+) -->")
 HTML_TEMPLATE = "report.html.j2"
@@ -132,14 +135,14 @@ def _lower_first(text: str) -> str:
 
 
 def _why(kb: KnowledgeBase, seg: SegmentPlan) -> list[str]:
-    """Two or three sentences on the stance, built from the reasons and the mix."""
+    """Three or four sentences on the stance, built from the reasons and the mix."""
     primary_entry = seg.mix[0]
     primary = seg.ranked(primary_entry.type)
     name = kb.type(primary.type).name
     strongest = sorted(primary.reasons, key=lambda r: -r.contribution)[:2]
     sentences = [
-        f"{name} is the primary type, {primary_entry.why}: it "
-        f"{' and '.join(r.text for r in strongest)}."
+        f"{name} is the primary type: {primary_entry.why}.",
+        f"It {', and it '.join(r.text for r in strongest)}.",
     ]
     support = [kb.type(e.type).name.lower() for e in seg.mix if e.role == "support"]
     fallback = [e for e in seg.mix if e.role == "fallback"]
@@ -156,9 +159,36 @@ def _why(kb: KnowledgeBase, seg: SegmentPlan) -> list[str]:
         text = "; ".join(parts)
         sentences.append(text[:1].upper() + text[1:] + ".")
     weakest = min(primary.reasons, key=lambda r: r.fit)
-    if weakest.fit < 0.4:
+    if weakest.fit < 0.4 and not _more_than_needed(weakest, seg):
         sentences.append(f"Watch one weakness: it {weakest.text}.")
     return [md(s) for s in sentences]
+
+
+def _more_than_needed(reason: Reason, seg: SegmentPlan) -> bool:
+    """A poor fit to an offer that needs little explanation means the type gives
+    more than the offer needs: a cost (the economics say so), not a weakness."""
+    return reason.criterion == "complexity" and seg.complexity == "low"
+
+
+def _cost_pressure(kb: KnowledgeBase, seg: SegmentPlan, used: float) -> str:
+    """Why the report shows ways to spend less, or "" when the budget is not tight."""
+    if seg.budget <= 0:
+        return "There is no budget for relationships."
+    if used > TIGHT_BUDGET:
+        return f"The mix takes {share_or_times(used)} of the budget."
+    return ""
+
+
+def _cost_tips(kb: KnowledgeBase, seg: SegmentPlan) -> list[dict[str, str]]:
+    """The tips for the types of the mix, leaving out any that needs a format the
+    segment does not use (a tip with no formats listed needs none)."""
+    mix_types = {e.type for e in seg.mix}
+    tips = []
+    for tip in kb.cost_tips:
+        formats: tuple[str, ...] = getattr(tip, "channels", ())
+        if _applies(tip.types, mix_types) and (not formats or set(formats) & set(seg.channels)):
+            tips.append({"title": md(tip.title), "summary": md(tip.summary)})
+    return tips
 
 
 def _chart(kb: KnowledgeBase, seg: SegmentPlan) -> list[dict[str, str]]:
@@ -302,7 +332,7 @@ def _cost_rows(kb: KnowledgeBase, seg: SegmentPlan, currency: str) -> list[dict[
                 "type": md(kb.type(ranked.type).name),
                 "yearly": md(money(cost.annual_cost, currency)),
                 "per_customer": md(money(cost.cost_per_customer, currency)),
-                "share": share(cost.annual_cost / seg.budget) if seg.budget > 0 else "n/a",
+                "share": share_or_times(cost.annual_cost / seg.budget) if seg.budget > 0 else "n/a",
                 "fits": "yes" if cost.affordable else "no",
                 "role": md(role),
             }
@@ -364,8 +394,9 @@ def _segment(
         "budget_per_customer": md(money(seg.budget_per_customer, cur)),
         "total": md(money(seg.total_annual_cost, cur)),
         "total_per_customer": md(money(seg.total_annual_cost / s.customers, cur)),
-        "used": share(used) if math.isfinite(used) else "n/a",
+        "used": share_or_times(used) if math.isfinite(used) else "n/a",
         "budget_used": used,
+        "cost_pressure": md(_cost_pressure(kb, seg, used)),
         "horizon": seg.horizon,
         "horizon_title": md(kb.horizon.titles[seg.horizon]),
         "horizon_word": horizon_words(seg.horizon),
@@ -413,11 +444,7 @@ def _segment(
             {"title": md(e.title), "summary": md(e.summary), "check": md(e.check)}
             for e in kb.elements
         ],
-        "cost_tips": [
-            {"title": md(t.title), "summary": md(t.summary)}
-            for t in kb.cost_tips
-            if _applies(t.types, mix_types)
-        ],
+        "cost_tips": _cost_tips(kb, seg),
         "warnings": [md(w) for w in seg.warnings],
         "whatif": _whatif(kb, seg, what, cur),
         "chart": _chart(kb, seg),
