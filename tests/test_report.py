@@ -631,3 +631,25 @@ def test_the_summary_calls_no_cheap_fit_a_weakness(kb: KnowledgeBase) -> None:
     text = render_markdown(plan, kb, what_if_plan(kb, plan))
     why = next(line for line in text.splitlines() if line.startswith("**Why.**"))
     assert "needs little explanation" not in why
+
+
+def test_charts_beside_a_markdown_report(cli: Cli, in_tmp: Path) -> None:
+    result = cli("report", "--example", "airline", "-o", "client report.md", "--charts")
+    assert result.code == 0, result.err
+    text = (in_tmp / "client report.md").read_text(encoding="utf-8")
+    svgs = sorted(path.name for path in in_tmp.glob("*.svg"))
+    assert len(svgs) == 3 * 2  # three charts for each of the two segments
+    for name in svgs:
+        assert f"](client%20report-{name.removeprefix('client report-')})" in text
+        assert "<title" in (in_tmp / name).read_text(encoding="utf-8")
+    assert "```mermaid" not in text and "<!-- chart" not in text
+    first = {name: (in_tmp / name).read_bytes() for name in svgs}
+    assert cli("report", "--example", "airline", "-o", "client report.md", "--charts").code == 0
+    assert {name: (in_tmp / name).read_bytes() for name in svgs} == first
+
+
+@pytest.mark.parametrize("args", [[], ["-o", "r.html"], ["-o", "-"], ["-f", "html", "-o", "r.md"]])
+def test_charts_need_a_markdown_file(cli: Cli, in_tmp: Path, args: list[str]) -> None:
+    result = cli("report", "--example", "airline", "--charts", *args)
+    assert result.code == 2 and "--charts" in result.err
+    assert list(in_tmp.glob("*.svg")) == []

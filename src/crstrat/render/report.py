@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import urllib.parse
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
@@ -632,6 +633,35 @@ def chart_figures(plan: Plan, kb: KnowledgeBase) -> dict[str, str]:
                 "</figcaption>\n</figure>\n"
             )
     return figures
+
+
+def chart_files(plan: Plan, kb: KnowledgeBase, stem: str) -> dict[str, tuple[str, str, str]]:
+    """Every chart of the plan as a standalone SVG file: by chart id, the file's
+    name (``STEM-ID.svg``), the chart's title and the file's text. Imports matplotlib."""
+    from .charts import segment_charts
+
+    files = {}
+    for number, seg in enumerate(plan.segments, start=1):
+        for chart in segment_charts(plan, seg, kb, chart_ids(number)):
+            text = '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n' + chart.svg
+            files[chart.id] = (f"{stem}-{chart.id}.svg", chart.title, text)
+    return files
+
+
+def link_charts(markdown_text: str, charts: Mapping[str, tuple[str, str]]) -> str:
+    """The markdown with each ``<!-- chart ID -->`` line turned into an image of the
+    chart's file (``charts`` gives its file name and its title); a mermaid block
+    right after the line gives way to the image, as in the HTML."""
+
+    def image(match: re.Match[str]) -> str:
+        chart_id = match.group(1)
+        if chart_id not in charts:
+            return match.group(0)
+        name, title = charts[chart_id]
+        return f"![{md(title)}]({urllib.parse.quote(name)})\n"
+
+    mark = r"^<!-- chart ([a-z0-9-]+) -->\n(?:\n```mermaid\n.*?^```\n)?"
+    return re.sub(mark, image, markdown_text, flags=re.MULTILINE | re.DOTALL)
 
 
 def render_html(markdown_text: str, title: str, charts: Mapping[str, str] | None = None) -> str:
