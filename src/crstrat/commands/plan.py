@@ -89,6 +89,10 @@ SaveOption = Annotated[
     ),
 ]
 FormatOption = Annotated[PlanFormat | None, format_option()]
+DetailsOption = Annotated[
+    bool,
+    typer.Option("--details", help="Table view: add the reasons behind every type's score."),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option(
@@ -239,6 +243,7 @@ def plan(
     save_answers_to: SaveOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    details: DetailsOption = False,
     kb_dir: KbOption = None,
 ) -> None:
     """Recommend a mix of relationship types for each customer segment."""
@@ -271,7 +276,7 @@ def plan(
         if out_format is PlanFormat.table and (output is None or is_stdout(output)):
             from ..render.table import print_plan
 
-            print_plan(console(), result, kb)
+            print_plan(console(), result, kb, details=details)
             return
         emit(renderer(out_format)(result, kb), output)
     except CrstratError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..figures import horizon_words, money, printable, share
+from ..figures import horizon_words, money, of_budget, printable
 from ..model import KnowledgeBase, Plan, SegmentPlan
 
 # Inline markdown only acts on these; the text never starts a line (it follows
@@ -52,10 +52,10 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
         ],
         "llrl",
     )
-    used = seg.total_annual_cost / seg.budget if seg.budget > 0 else 0.0
     out += [
         "",
-        f"Total: {money(seg.total_annual_cost, cur)} a year, {share(used)} of the budget.",
+        f"Total: {money(seg.total_annual_cost, cur)} a year, "
+        f"{of_budget(seg.total_annual_cost, seg.budget)}.",
         "",
     ]
     out += ["### Every type, best first", ""]
