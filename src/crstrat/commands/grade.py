@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sys
+import tempfile
 import time
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple, TextIO
 
 import typer
 
 from ._common import KbOption, console, format_option, is_terminal, load_kb, stdout_is_terminal
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ..grading import Grader, GradeReport, SubmissionGrade
 
 HELP = """\
@@ -26,10 +32,18 @@ A submission scores the mean over its segments, from 0 to 1, with feedback on
 each choice that cost points. Folders are searched for *.yaml, *.yml and
 *.json files (hidden ones skipped).
 
+With --case, every submission is graded on the figures of the case you
+assigned (an answers file without proposals), whatever the student's file
+says, and each figure a student changed is named in the feedback.
+
+Results are written as they are graded (to --output and --junit files
+atomically at the end), in the order of the files, whatever --jobs is.
+
 \b
 Examples:
-  crstrat grade submissions/                      a table, or JSON off a terminal
+  crstrat grade submissions/ --case case.yaml     a table, or JSON off a terminal
   crstrat grade submissions/ --junit report.xml   a JUnit report for CI
+  crstrat grade submissions/ -f csv -o grades.csv a gradebook for Moodle or Canvas
   crstrat grade alice.yaml bob.yaml --min-score 0.7 -f json
 
 Exit codes: 0 all passed, 1 any below the minimum score, 2 any unreadable
@@ -42,12 +56,28 @@ SUFFIXES = (".yaml", ".yml", ".json")
 #: From this many files on, a terminal shows a progress bar on stderr.
 PROGRESS_FROM = 50
 
+#: From this many files on, --jobs N grades in N processes (below it, starting
+#: them costs more than it saves).
+PARALLEL_FROM = 100
+
+#: Files handed to a process at a time.
+CHUNK = 16
+
 
 class GradeFormat(StrEnum):
     """The formats ``crstrat grade`` can print."""
 
     table = "table"
     json = "json"
+    csv = "csv"
+
+
+#: The module under crstrat.render that writes each format.
+RENDERERS = {
+    GradeFormat.table: "grade_table",
+    GradeFormat.json: "grade_json",
+    GradeFormat.csv: "grade_csv",
+}
 
 
 PathsArgument = Annotated[
@@ -70,6 +100,41 @@ MinScoreOption = Annotated[
     ),
 ]
 FormatOption = Annotated[GradeFormat | None, format_option()]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the grades to FILE (atomically) instead of stdout; its extension "
+        "(.json, .csv) picks the format unless --format is given.",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+CaseOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--case",
+        metavar="FILE",
+        help="The assigned case (an answers file): grade every submission on its figures "
+        "and name each figure a student changed.",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="N",
+        min=1,
+        help=f"Grade in N processes [default: the cores available; one below "
+        f"{PARALLEL_FROM} files].",
+        show_default=False,
+    ),
+]
 JunitOption = Annotated[
     Path | None,
     typer.Option(
@@ -115,30 +180,84 @@ def find_submissions(paths: list[Path]) -> list[tuple[str, Path]]:
     return found
 
 
-def grade_all(
-    grader: Grader, files: list[tuple[str, Path]]
-) -> tuple[list[SubmissionGrade], dict[str, float]]:
-    """Grade every file, with a progress bar on a terminal's stderr for large batches."""
-    results: list[SubmissionGrade] = []
-    seconds: dict[str, float] = {}
+class _Setup(NamedTuple):
+    """What a grading process needs to build its Grader (plain values: picklable)."""
 
-    def grade_one(label: str, path: Path) -> None:
-        start = time.perf_counter()
-        results.append(grader.grade_file(path, label))
-        seconds[label] = time.perf_counter() - start
+    kb_dir: Path | None
+    min_score: float | None
+    case: Path | None
 
-    if len(files) >= PROGRESS_FROM and is_terminal(sys.stderr):
-        from rich.progress import Progress
 
-        with Progress(console=console(stderr=True), transient=True) as progress:
-            task = progress.add_task("Grading", total=len(files))
-            for label, path in files:
-                grade_one(label, path)
-                progress.advance(task)
-    else:
+def make_grader(setup: _Setup) -> Grader:
+    """A Grader for the knowledge base, pass mark and assigned case of ``setup``."""
+    from ..answers import load_answers
+    from ..grading import Grader
+
+    kb = load_kb(setup.kb_dir)
+    assigned = load_answers(kb, setup.case) if setup.case is not None else None
+    return Grader(kb, setup.min_score, assigned)
+
+
+_worker: Grader | None = None
+
+
+def _start_worker(setup: _Setup) -> None:
+    global _worker
+    _worker = make_grader(setup)
+
+
+def _timed(grader: Grader, label: str, path: Path) -> tuple[SubmissionGrade, float]:
+    start = time.perf_counter()
+    result = grader.grade_file(path, label)
+    return result, time.perf_counter() - start
+
+
+def _grade_in_worker(file: tuple[str, Path]) -> tuple[SubmissionGrade, float]:
+    assert _worker is not None  # set by _start_worker
+    return _timed(_worker, *file)
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def graded(
+    grader: Grader, files: list[tuple[str, Path]], jobs: int, setup: _Setup
+) -> Iterator[tuple[SubmissionGrade, float]]:
+    """Each file's result and grading time, in the order of ``files``, as they are graded.
+
+    With ``jobs`` above 1 (and enough files) the files are graded by that many
+    processes, each with its own Grader built from ``setup``; the results are
+    the same as one process's, in the same order.
+    """
+    if jobs <= 1 or len(files) < PARALLEL_FROM:
         for label, path in files:
-            grade_one(label, path)
-    return results, seconds
+            yield _timed(grader, label, path)
+        return
+    import multiprocessing
+
+    with multiprocessing.Pool(jobs, initializer=_start_worker, initargs=(setup,)) as pool:
+        yield from pool.imap(_grade_in_worker, files, chunksize=CHUNK)
+
+
+def with_progress(
+    results: Iterator[tuple[SubmissionGrade, float]], total: int
+) -> Iterator[tuple[SubmissionGrade, float]]:
+    """The same results, with a progress bar on a terminal's stderr for large batches."""
+    if total < PROGRESS_FROM or not is_terminal(sys.stderr):
+        yield from results
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console(stderr=True), transient=True) as progress:
+        task = progress.add_task("Grading", total=total)
+        for item in results:
+            yield item
+            progress.advance(task)
 
 
 def exit_code(report: GradeReport) -> int:
@@ -150,45 +269,93 @@ def exit_code(report: GradeReport) -> int:
     return EXIT_CHECK_FAILED if report.summary.failed else EXIT_OK
 
 
+def choose_format(fmt: GradeFormat | None, output: Path | None) -> GradeFormat:
+    """The explicit format, else the output file's extension, else terminal or not."""
+    if fmt is not None:
+        return fmt
+    if output is not None:
+        by_suffix = {".json": GradeFormat.json, ".csv": GradeFormat.csv}
+        return by_suffix.get(output.suffix.lower(), GradeFormat.table)
+    return GradeFormat.table if stdout_is_terminal() else GradeFormat.json
+
+
 def grade(
     paths: PathsArgument,
+    case: CaseOption = None,
     min_score: MinScoreOption = None,
     fmt: FormatOption = None,
+    output: OutputOption = None,
     junit: JunitOption = None,
+    jobs: JobsOption = None,
     kb_dir: KbOption = None,
 ) -> int:
     """Grade course submissions against the recommendation."""
-    from ..errors import UsageError
-    from ..grading import Grader
+    import importlib
 
-    kb = load_kb(kb_dir)
-    grader = Grader(kb, min_score)
+    from ..errors import UsageError
+    from ..grading import GradeReport, Tally
+
+    setup = _Setup(kb_dir, min_score, case)
+    grader = make_grader(setup)
     files = find_submissions(paths)
     if not files:
         where = ", ".join(str(p) for p in paths)
         raise UsageError(f"no answers files (*.yaml, *.yml, *.json) in {where}")
-    results, seconds = grade_all(grader, files)
-    report = grader.report(results)
+    out_format = choose_format(fmt, output)
+    on_terminal = output is None and out_format is GradeFormat.table and stdout_is_terminal()
+    screen = console() if on_terminal else None
+    module = importlib.import_module(
+        f"{__package__.rsplit('.', 1)[0]}.render.{RENDERERS[out_format]}"
+    )
+    writer = module.Writer(screen.width) if screen is not None else module.Writer()
+    tally = Tally(grader.min_score)
+    results = with_progress(graded(grader, files, jobs or available_cores(), setup), len(files))
 
+    with contextlib.ExitStack() as stack:
+        # every file to write is opened (checked) before the first submission is graded
+        out: TextIO = sys.stdout
+        if output is not None:
+            from ..outputs import atomic_writer
+
+            out = stack.enter_context(atomic_writer(output))
+        xml = cases = None
+        if junit is not None:
+            from ..outputs import atomic_writer
+            from ..render.junit import Writer as JunitWriter
+
+            xml = stack.enter_context(atomic_writer(junit))
+            # the testcases wait in a spool file: the counts go before them
+            cases = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
+            junit_writer = JunitWriter(grader.min_score)
+        show = _screen_writer(screen) if screen is not None else out.write
+        show(writer.head())
+        for result, seconds in results:
+            tally.add(result)
+            show(writer.result(result, seconds))
+            if cases is not None:
+                cases.write(junit_writer.result(result, seconds))
+        report = GradeReport((), tally.summary(), grader.kb.name, grader.kb.sha256)
+        show(writer.tail(report))
+        out.flush()
+        if xml is not None and cases is not None:
+            head, end = junit_writer.wrap(report)
+            xml.write(head)
+            cases.seek(0)
+            shutil.copyfileobj(cases, xml)
+            xml.write(end)
     if junit is not None:
-        from ..outputs import write_atomic
-        from ..render import junit as junit_xml
-
-        write_atomic(junit, junit_xml.render(report, seconds))
         sys.stderr.write(f"crstrat: wrote {junit}\n")
-
-    out_format = fmt or (GradeFormat.table if stdout_is_terminal() else GradeFormat.json)
-    if out_format is GradeFormat.json:
-        from ..render.grade_json import render
-
-        sys.stdout.write(render(report))
-    elif stdout_is_terminal():
-        from ..render.grade_table import print_report
-
-        print_report(console(), report)
-    else:
-        from ..render.grade_table import render as render_table
-
-        sys.stdout.write(render_table(report))
-    sys.stdout.flush()
+    if output is not None:
+        sys.stderr.write(f"crstrat: wrote {output}\n")
     return exit_code(report)
+
+
+def _screen_writer(screen: Console) -> Callable[[str], None]:
+    """Print a piece of the table on a terminal, verdicts in colour."""
+    from ..render.grade_table import print_lines
+
+    def show(text: str) -> None:
+        if text:
+            print_lines(screen, iter(text.removesuffix("\n").split("\n")))
+
+    return show
