@@ -203,3 +203,16 @@ def test_yaml_mistakes_are_said_in_plain_words(
     result = cli("grade", path, "-f", "json")
     (graded,) = json.loads(result.out)["results"]
     assert said in graded["error"] and "while " not in graded["error"]
+
+
+def test_an_example_saved_as_a_case_carries_no_proposal(
+    cli: Cli, kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    assert load_answers(kb, example_path(kb, "software")).segments[1].proposal  # the probe
+    target = tmp_path / "case.yaml"
+    result = cli("plan", "--example", "software", "--save-answers", target, "-f", "json")
+    assert result.code == 0, result.err
+    saved = load_answers(kb, target)
+    assert [s.name for s in saved.segments] == ["Small teams", "Growing companies", "Enterprises"]
+    assert all(not s.proposal for s in saved.segments)
+    assert "proposal" not in target.read_text(encoding="utf-8")

@@ -189,6 +189,14 @@ def save_answers(answers: Answers, path: Path) -> None:
     write_atomic(path, header + body)
 
 
+def without_proposals(answers: Answers) -> Answers:
+    """The answers with every segment's proposal taken out."""
+    import dataclasses
+
+    segments = tuple(dataclasses.replace(seg, proposal=()) for seg in answers.segments)
+    return answers._replace(segments=segments)
+
+
 def choose_format(fmt: PlanFormat | None, output: Path | None) -> PlanFormat:
     """The explicit format, else the output file's extension, else terminal or not."""
     if fmt is not None:
@@ -229,7 +237,8 @@ def plan(
         save_path=save_answers_to,
     )
     if save_answers_to is not None:
-        save_answers(chosen, save_answers_to)
+        # a shipped example saved is a case to hand students: it carries no proposal
+        save_answers(without_proposals(chosen) if example else chosen, save_answers_to)
     result = make_plan(kb, chosen)
     out_format = choose_format(fmt, output)
     if out_format is PlanFormat.table and (output is None or str(output) == "-"):
