@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from crstrat.answers import load_answers
-from crstrat.grading import Change, Grader, match_segments, segment_changes
+from crstrat.comparison import Change, segment_changes
+from crstrat.grading import Grader, match_segments
 from crstrat.knowledge import example_path
 from crstrat.model import KnowledgeBase
 

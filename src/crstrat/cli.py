@@ -45,6 +45,7 @@ COMMANDS = {
     "plan": Command("plan", "plan", uses_module_help=True),
     "report": Command("report", "report", uses_module_help=True, no_args_is_help=True),
     "grade": Command("grade", "grade", uses_module_help=True),
+    "compare": Command("compare", "compare", uses_module_help=True, no_args_is_help=True),
     "types": Command("browse", "types"),
     "explain": Command("browse", "explain"),
     "examples": Command("browse", "examples"),

@@ -41,13 +41,13 @@ plans and grades only (:data:`CACHE_SIZE`), so a class of any size fits in memor
 from __future__ import annotations
 
 import dataclasses
-import operator
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from .answers import load_answers
+from .comparison import PLANNED_FIELDS, Change, planned_values, segment_changes
 from .errors import InputError, KnowledgeError
 from .figures import listing
 from .mix import plan_segment
@@ -67,25 +67,8 @@ PARTS = ("primary", "overlap", "affordability")
 #: Scores are compared with the minimum at this precision, so that 0.6 passes 0.6.
 _EPSILON = 1e-9
 
-#: The fields of a segment that its plan depends on: all but the proposal.
-_PLANNED_FIELDS = tuple(f.name for f in dataclasses.fields(Segment) if f.name != "proposal")
-_planned = operator.attrgetter(*_PLANNED_FIELDS)
-
-#: A segment field's key in an answers file, where the two differ.
-_ANSWERS_KEY = {"goals": "goal"}
-
-
-class Change(NamedTuple):
-    """A figure of the assigned case that a submission changed.
-
-    ``key`` is the answers file's key (``budget_share``, ``channels``...; ``segments``
-    for a segment the case does not have); ``case`` and ``submitted`` are the two
-    values, ``None`` where one side does not give it.
-    """
-
-    key: str
-    case: object
-    submitted: object
+_planned = planned_values
+_PLANNED_FIELDS = PLANNED_FIELDS
 
 
 class Remark(NamedTuple):
@@ -433,9 +416,9 @@ def match_segments(
 def changes_text(changed: Iterable[Change]) -> str:
     """Changed figures in words: ``budget_share from 0.02 to 0.5; a segment 'X' added``."""
     return "; ".join(
-        f"a segment '{c.submitted}' added, which the case does not have (not graded)"
+        f"a segment '{c.after}' added, which the case does not have (not graded)"
         if c.key == "segments"
-        else f"{c.key} from {_shown(c.case)} to {_shown(c.submitted)}"
+        else f"{c.key} from {_shown(c.before)} to {_shown(c.after)}"
         for c in changed
     )
 
@@ -444,17 +427,6 @@ def remark_line(remark: Remark) -> str:
     """A remark as a feedback line: ``- [-0.50 primary] text`` (``- [case] text`` at no cost)."""
     cost = f"-{remark.points:.2f} " if remark.points else ""
     return f"- [{cost}{remark.part}] {remark.text}"
-
-
-def segment_changes(assigned: Segment, submitted: Segment) -> tuple[Change, ...]:
-    """The figures of a case segment that a submission's segment gives differently."""
-    return tuple(
-        Change(_ANSWERS_KEY.get(field, field), case, given)
-        for field, case, given in zip(
-            _PLANNED_FIELDS, _planned(assigned), _planned(submitted), strict=True
-        )
-        if case != given and not (field == "name" and case.casefold() == given.casefold())
-    )
 
 
 def _shown(value: object) -> str:

@@ -13,7 +13,8 @@ import json
 from typing import Any
 
 from .. import __version__
-from ..grading import Change, GradeReport, SegmentGrade, SubmissionGrade
+from ..comparison import Change
+from ..grading import GradeReport, SegmentGrade, SubmissionGrade
 
 SCHEMA_VERSION = 1
 
@@ -39,7 +40,7 @@ def segment_data(grade: SegmentGrade) -> dict[str, Any]:
 
 def change_data(change: Change) -> dict[str, Any]:
     """A changed figure of the assigned case as JSON-ready data."""
-    return {"key": change.key, "case": _plain(change.case), "submitted": _plain(change.submitted)}
+    return {"key": change.key, "case": _plain(change.before), "submitted": _plain(change.after)}
 
 
 def _plain(value: object) -> object:
