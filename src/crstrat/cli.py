@@ -51,7 +51,7 @@ COMMANDS = {
     "examples": Command("browse", "examples"),
     "schema": Command("schema", "schema", uses_module_help=True),
 }
-GROUPS = {"kb": "kb"}  # sub-command groups: name -> module with a Typer `app`
+GROUPS = {"kb": "kb", "canvas": "canvas"}  # sub-command groups: name -> module with a Typer `app`
 
 
 def _version(value: bool) -> None:
