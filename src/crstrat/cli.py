@@ -77,7 +77,7 @@ def build(only: str | None = None) -> typer.Typer:
     Typer turns every registered command into a click command on each run, and
     each command module costs its imports: a run builds just what it uses.
     """
-    app = new_app("crstrat", HELP)
+    app = new_app("crstrat", HELP, completion=True)
     app.callback()(_root)
     for name, command in COMMANDS.items():
         if only in (None, name):

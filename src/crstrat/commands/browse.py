@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ._common import KbOption, console, load_kb
+from ._completion import type_ids
 
 
 def types(kb_dir: KbOption = None) -> None:
@@ -31,7 +32,9 @@ def explain(
     type_id: Annotated[
         str,
         typer.Argument(
-            metavar="TYPE", help="A relationship type id, e.g. self_service (see crstrat types)."
+            metavar="TYPE",
+            help="A relationship type id, e.g. self_service (see crstrat types).",
+            autocompletion=type_ids,
         ),
     ],
     kb_dir: KbOption = None,

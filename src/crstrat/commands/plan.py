@@ -18,6 +18,7 @@ from ._common import (
     load_kb,
     stdout_is_terminal,
 )
+from ._completion import example_names
 
 if TYPE_CHECKING:
     from ..model import Answers, KnowledgeBase
@@ -59,6 +60,7 @@ ExampleOption = Annotated[
         metavar="NAME",
         help="Use a shipped example's answers (list them: crstrat examples).",
         show_default=False,
+        autocompletion=example_names,
     ),
 ]
 SetOption = Annotated[
