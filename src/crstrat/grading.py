@@ -44,7 +44,7 @@ import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from .answers import load_answers
 from .comparison import PLANNED_FIELDS, Change, planned_values, segment_changes
@@ -122,6 +122,17 @@ class GradeReport(NamedTuple):
     knowledge_sha256: str
 
 
+class Outcome(Protocol):
+    """What a summary counts of a result."""
+
+    @property
+    def score(self) -> float | None: ...
+    @property
+    def passed(self) -> bool: ...
+    @property
+    def error(self) -> str | None: ...
+
+
 class Tally:
     """The summary of a batch counted as its results go by (none of them kept)."""
 
@@ -131,8 +142,8 @@ class Tally:
         self.scored = 0
         self.total = 0.0
 
-    def add(self, result: SubmissionGrade) -> None:
-        """Count one result."""
+    def add(self, result: Outcome) -> None:
+        """Count one result (a SubmissionGrade, or anything with its score, passed and error)."""
         self.submissions += 1
         self.passed += result.passed
         self.errors += result.error is not None

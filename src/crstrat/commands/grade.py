@@ -20,7 +20,7 @@ from ._common import KbOption, console, format_option, is_terminal, load_kb, std
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..grading import Grader, GradeReport, SubmissionGrade
+    from ..grading import Grader, GradeReport
 
 HELP = """\
 Grade course submissions: answers files whose segments carry a proposal.
@@ -180,15 +180,29 @@ def find_submissions(paths: list[Path]) -> list[tuple[str, Path]]:
     return found
 
 
-class _Setup(NamedTuple):
-    """What a grading process needs to build its Grader (plain values: picklable)."""
+class Setup(NamedTuple):
+    """What a grading process needs (plain values, so that it can be sent to one)."""
 
     kb_dir: Path | None
     min_score: float | None
     case: Path | None
+    out_format: GradeFormat
+    width: int
+    junit: bool
 
 
-def make_grader(setup: _Setup) -> Grader:
+class Graded(NamedTuple):
+    """One submission graded and written: its piece of each output, and its outcome."""
+
+    text: str
+    junit: str
+    score: float | None
+    passed: bool
+    error: str | None
+    seconds: float
+
+
+def make_grader(setup: Setup) -> Grader:
     """A Grader for the knowledge base, pass mark and assigned case of ``setup``."""
     from ..answers import load_answers
     from ..grading import Grader
@@ -198,23 +212,50 @@ def make_grader(setup: _Setup) -> Grader:
     return Grader(kb, setup.min_score, assigned)
 
 
-_worker: Grader | None = None
+class Grading:
+    """A Grader and the writers of the outputs: grades a file and writes its pieces at
+    once, in whichever process it runs, so that only text crosses between processes."""
+
+    def __init__(self, setup: Setup) -> None:
+        import importlib
+
+        self.grader = make_grader(setup)
+        module = importlib.import_module(f"crstrat.render.{RENDERERS[setup.out_format]}")
+        table = setup.out_format is GradeFormat.table
+        self.writer = module.Writer(setup.width) if table else module.Writer()
+        self.junit = None
+        if setup.junit:
+            from ..render.junit import Writer as JunitWriter
+
+            self.junit = JunitWriter(self.grader.min_score)
+
+    def grade(self, file: tuple[str, Path]) -> Graded:
+        """Grade one (label, path) and write its pieces."""
+        label, path = file
+        start = time.perf_counter()
+        result = self.grader.grade_file(path, label)
+        seconds = time.perf_counter() - start
+        return Graded(
+            self.writer.result(result, seconds),
+            self.junit.result(result, seconds) if self.junit is not None else "",
+            result.score,
+            result.passed,
+            result.error,
+            seconds,
+        )
 
 
-def _start_worker(setup: _Setup) -> None:
+_worker: Grading | None = None
+
+
+def _start_worker(setup: Setup) -> None:
     global _worker
-    _worker = make_grader(setup)
+    _worker = Grading(setup)
 
 
-def _timed(grader: Grader, label: str, path: Path) -> tuple[SubmissionGrade, float]:
-    start = time.perf_counter()
-    result = grader.grade_file(path, label)
-    return result, time.perf_counter() - start
-
-
-def _grade_in_worker(file: tuple[str, Path]) -> tuple[SubmissionGrade, float]:
+def _grade_in_worker(file: tuple[str, Path]) -> Graded:
     assert _worker is not None  # set by _start_worker
-    return _timed(_worker, *file)
+    return _worker.grade(file)
 
 
 def available_cores() -> int:
@@ -226,17 +267,16 @@ def available_cores() -> int:
 
 
 def graded(
-    grader: Grader, files: list[tuple[str, Path]], jobs: int, setup: _Setup
-) -> Iterator[tuple[SubmissionGrade, float]]:
-    """Each file's result and grading time, in the order of ``files``, as they are graded.
+    grading: Grading, files: list[tuple[str, Path]], jobs: int, setup: Setup
+) -> Iterator[Graded]:
+    """Each file graded and written, in the order of ``files``, as they are graded.
 
     With ``jobs`` above 1 (and enough files) the files are graded by that many
-    processes, each with its own Grader built from ``setup``; the results are
-    the same as one process's, in the same order.
+    processes, each with its own :class:`Grading` built from ``setup``; the
+    results are the same as one process's, in the same order.
     """
     if jobs <= 1 or len(files) < PARALLEL_FROM:
-        for label, path in files:
-            yield _timed(grader, label, path)
+        yield from map(grading.grade, files)
         return
     import multiprocessing
 
@@ -244,9 +284,7 @@ def graded(
         yield from pool.imap(_grade_in_worker, files, chunksize=CHUNK)
 
 
-def with_progress(
-    results: Iterator[tuple[SubmissionGrade, float]], total: int
-) -> Iterator[tuple[SubmissionGrade, float]]:
+def with_progress(results: Iterator[Graded], total: int) -> Iterator[Graded]:
     """The same results, with a progress bar on a terminal's stderr for large batches."""
     if total < PROGRESS_FROM or not is_terminal(sys.stderr):
         yield from results
@@ -290,26 +328,22 @@ def grade(
     kb_dir: KbOption = None,
 ) -> int:
     """Grade course submissions against the recommendation."""
-    import importlib
-
     from ..errors import UsageError
     from ..grading import GradeReport, Tally
 
-    setup = _Setup(kb_dir, min_score, case)
-    grader = make_grader(setup)
+    out_format = choose_format(fmt, output)
+    on_terminal = output is None and out_format is GradeFormat.table and stdout_is_terminal()
+    screen = console() if on_terminal else None
+    width = screen.width if screen is not None else 100
+    setup = Setup(kb_dir, min_score, case, out_format, width, junit is not None)
+    grading = Grading(setup)
+    grader, writer = grading.grader, grading.writer
     files = find_submissions(paths)
     if not files:
         where = ", ".join(str(p) for p in paths)
         raise UsageError(f"no answers files (*.yaml, *.yml, *.json) in {where}")
-    out_format = choose_format(fmt, output)
-    on_terminal = output is None and out_format is GradeFormat.table and stdout_is_terminal()
-    screen = console() if on_terminal else None
-    module = importlib.import_module(
-        f"{__package__.rsplit('.', 1)[0]}.render.{RENDERERS[out_format]}"
-    )
-    writer = module.Writer(screen.width) if screen is not None else module.Writer()
     tally = Tally(grader.min_score)
-    results = with_progress(graded(grader, files, jobs or available_cores(), setup), len(files))
+    seconds = 0.0
 
     with contextlib.ExitStack() as stack:
         # every file to write is opened (checked) before the first submission is graded
@@ -321,24 +355,24 @@ def grade(
         xml = cases = None
         if junit is not None:
             from ..outputs import atomic_writer
-            from ..render.junit import Writer as JunitWriter
 
             xml = stack.enter_context(atomic_writer(junit))
             # the testcases wait in a spool file: the counts go before them
             cases = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
-            junit_writer = JunitWriter(grader.min_score)
         show = _screen_writer(screen) if screen is not None else out.write
         show(writer.head())
-        for result, seconds in results:
-            tally.add(result)
-            show(writer.result(result, seconds))
+        results = graded(grading, files, jobs or available_cores(), setup)
+        for index, item in enumerate(with_progress(results, len(files))):
+            tally.add(item)
+            seconds += item.seconds
+            show(writer.separator + item.text if index else item.text)
             if cases is not None:
-                cases.write(junit_writer.result(result, seconds))
+                cases.write(item.junit)
         report = GradeReport((), tally.summary(), grader.kb.name, grader.kb.sha256)
         show(writer.tail(report))
         out.flush()
-        if xml is not None and cases is not None:
-            head, end = junit_writer.wrap(report)
+        if xml is not None and cases is not None and grading.junit is not None:
+            head, end = grading.junit.wrap(report, seconds)
             xml.write(head)
             cases.seek(0)
             shutil.copyfileobj(cases, xml)

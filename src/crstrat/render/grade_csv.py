@@ -71,6 +71,9 @@ class Writer:
         self._csv.writerow(row)
         return self._buffer.getvalue()
 
+    #: What goes between two results: nothing.
+    separator = ""
+
     def head(self) -> str:
         """The header row."""
         return self._row(COLUMNS)

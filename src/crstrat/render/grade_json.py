@@ -79,15 +79,18 @@ def report_data(report: GradeReport) -> dict[str, Any]:
 
 
 class Writer:
-    """The JSON document in pieces: :meth:`head`, a :meth:`result` line each, :meth:`tail`.
+    """The JSON document in pieces: :meth:`head`, a :meth:`result` line each (with
+    :attr:`separator` between two), :meth:`tail`.
 
     A line per submission keeps a thousand results readable with grep and
     quick to write (the indenting encoder is pure Python and ten times slower).
     A segment grade shared by consecutive submissions is encoded once.
     """
 
+    #: What goes between two results.
+    separator = ","
+
     def __init__(self) -> None:
-        self._count = 0
         self._recent: dict[int, tuple[SegmentGrade, str]] = {}
 
     def head(self) -> str:
@@ -100,10 +103,8 @@ class Writer:
         passed = "true" if result.passed else "false"
         segments = ", ".join(self._segment(s) for s in result.segments)
         changed = _line([change_data(c) for c in result.changed])
-        lead = ",\n" if self._count else "\n"
-        self._count += 1
         return (
-            f'{lead}{{"file": {_line(result.file)}, "score": {score}, "passed": {passed}, '
+            f'\n{{"file": {_line(result.file)}, "score": {score}, "passed": {passed}, '
             f'"error": {_line(result.error)}, "segments": [{segments}], "changed": {changed}}}'
         )
 
@@ -128,7 +129,7 @@ def render(report: GradeReport) -> str:
     """The batch as one JSON document, a line per result, with a final newline."""
     writer = Writer()
     lines = [writer.result(result) for result in report.results]
-    return writer.head() + "".join(lines) + writer.tail(report)
+    return writer.head() + writer.separator.join(lines) + writer.tail(report)
 
 
 def _line(value: object) -> str:

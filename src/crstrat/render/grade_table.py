@@ -99,6 +99,9 @@ class Writer:
     def __init__(self, width: int = 100) -> None:
         self.width = width
 
+    #: What goes between two results: nothing.
+    separator = ""
+
     def head(self) -> str:
         """Nothing comes before the first submission."""
         return ""

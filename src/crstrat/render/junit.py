@@ -45,11 +45,9 @@ class Writer:
 
     def __init__(self, min_score: float) -> None:
         self.min_score = min_score
-        self.seconds = 0.0
 
     def result(self, result: SubmissionGrade, seconds: float = 0.0) -> str:
         """One submission's ``<testcase>``, indented as inside the document."""
-        self.seconds += seconds
         case = ET.Element(
             "testcase",
             classname="crstrat.grade",
@@ -74,10 +72,11 @@ class Writer:
         ET.indent(case, level=2)
         return f"    {ET.tostring(case, 'unicode')}\n"
 
-    def wrap(self, report: GradeReport) -> tuple[str, str]:
-        """The document's start (up to the testcases) and its end, for ``report``'s summary."""
+    def wrap(self, report: GradeReport, seconds: float) -> tuple[str, str]:
+        """The document's start (up to the testcases) and its end, for ``report``'s summary
+        and the ``seconds`` all the submissions took."""
         summary = report.summary
-        total = f"{self.seconds:.3f}"
+        total = f"{seconds:.3f}"
         counts = {
             "tests": str(summary.submissions),
             "failures": str(summary.failed),
@@ -106,5 +105,5 @@ def render(report: GradeReport, seconds: Mapping[str, float] | None = None) -> s
     times = seconds or {}
     writer = Writer(report.summary.min_score)
     cases = "".join(writer.result(r, times.get(r.file, 0.0)) for r in report.results)
-    head, end = writer.wrap(report)
+    head, end = writer.wrap(report, sum(times.values()))
     return head + cases + end
