@@ -25,7 +25,7 @@ def _t(value: object, style: str = "") -> Text:
 
 
 def _segment(comparison: Comparison, seg: SegmentComparison, kb: KnowledgeBase) -> Table:
-    table = Table(title=_t(seg.name, "bold"), title_justify="left", show_lines=True)
+    table = Table(show_lines=True)
     table.add_column("")
     for scenario in comparison.scenarios:
         table.add_column(_t(scenario.label, "bold"), overflow="fold")
@@ -60,6 +60,7 @@ def renderables(comparison: Comparison, kb: KnowledgeBase) -> Iterator[Renderabl
     labels = ", ".join(s.label for s in comparison.scenarios)
     yield _t(f"Scenarios side by side: {labels}", "bold")
     for seg in comparison.segments:
+        yield _t(seg.name, "bold")  # not the table's title, which rich pads with spaces
         yield _segment(comparison, seg, kb)
 
 
