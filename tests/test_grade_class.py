@@ -217,3 +217,25 @@ def test_an_example_saved_as_a_case_carries_no_proposal(
     assert [s.name for s in saved.segments] == ["Small teams", "Growing companies", "Enterprises"]
     assert all(not s.proposal for s in saved.segments)
     assert "proposal" not in target.read_text(encoding="utf-8")
+
+
+def test_the_caches_stay_bounded(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crstrat import grading
+
+    monkeypatch.setattr(grading, "CACHE_SIZE", 4)
+    grader = Grader(kb)
+    case = case_data(kb)
+    for number in range(10):
+        data = json.loads(json.dumps(case))
+        for segment in data["segments"]:
+            segment["customers"] = 100 + number
+            segment["proposal"] = ["self_service"]
+        grade = grader.grade_file(write(tmp_path / f"s{number}.yaml", data))
+        assert grade.error is None
+        assert len(grader._plans) <= 4 and len(grader._grades) <= 4
+    # the newest are kept: grading the last file again plans nothing
+    before = dict(grader._plans)
+    grader.grade_file(tmp_path / "s9.yaml")
+    assert grader._plans == before

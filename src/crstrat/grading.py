@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol, TypeVar
 
 from .answers import load_answers
-from .comparison import PLANNED_FIELDS, Change, planned_values, segment_changes
+from .comparison import Change, planned_values, segment_changes
 from .errors import InputError, KnowledgeError
 from .figures import listing
 from .mix import plan_segment
@@ -68,7 +68,6 @@ PARTS = ("primary", "overlap", "affordability")
 _EPSILON = 1e-9
 
 _planned = planned_values
-_PLANNED_FIELDS = PLANNED_FIELDS
 
 
 class Remark(NamedTuple):
