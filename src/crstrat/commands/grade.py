@@ -61,7 +61,7 @@ PROGRESS_FROM = 50
 PARALLEL_FROM = 100
 
 #: Files handed to a process at a time.
-CHUNK = 16
+CHUNK = 64
 
 
 class GradeFormat(StrEnum):
