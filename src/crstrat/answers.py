@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,6 +239,52 @@ def _retention(value: object) -> float:
     return number
 
 
+#: The numbers a person types that YAML reads as text, by segment key: thousands
+#: separated by commas (``1,200``) and, for a share, a percentage (``5%``). Each
+#: pattern matches only values within the key's bounds, so that the JSON Schema
+#: (:mod:`crstrat.schema`) can say exactly what is accepted.
+TYPED_NUMBERS = {
+    "customers": r"[1-9]\d{0,2}(?:,\d{3}){1,2}|[1-9](?:,\d{3}){3}|10(?:,000){3}",
+    "purchases_per_year": r"[1-9]\d{0,2},\d{3}(?:\.\d+)?|1,000,000(?:\.0+)?",
+    "spend_per_purchase": r"[1-9]\d{0,2}(?:,\d{3}){1,3}(?:\.\d+)?|1(?:,000){4}(?:\.0+)?",
+    "budget_per_customer": r"[1-9]\d{0,2}(?:,\d{3}){1,3}(?:\.\d+)?|1(?:,000){4}(?:\.0+)?",
+    "budget_share": r"(?!0*(?:\.0*)?\s*%\s*$)(?:100(?:\.0+)?|\d{1,2}(?:\.\d+)?)\s*%",
+}
+_TYPED = {key: re.compile(pattern) for key, pattern in TYPED_NUMBERS.items()}
+
+
+def as_typed(key: str, value: object) -> object:
+    """A number as a person types it, read the same way from a file, ``--set`` and a
+    prompt (:data:`TYPED_NUMBERS`): ``"1,200"`` is 1200 and, for a share, ``"5%"`` is
+    0.05. Anything else is returned as it is, for the field's check to accept or
+    refuse; a share typed as a whole percentage (``5``) is refused there with
+    "did you mean 5%?".
+    """
+    pattern = _TYPED.get(key)
+    if pattern is None or not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not pattern.fullmatch(text):
+        return value
+    if text.endswith("%"):
+        return float(text[:-1]) / 100
+    number = float(text.replace(",", ""))
+    return int(number) if key == "customers" else number
+
+
+def _share(value: object) -> float:
+    """A share of revenue, above 0 and at most 1; a whole percentage gets a hint."""
+    try:
+        return _number(
+            value, low=0, high=1, low_open=True, what="a share of revenue, above 0 and at most 1"
+        )
+    except FieldError as exc:
+        whole_percent = isinstance(value, int | float) and not isinstance(value, bool)
+        if whole_percent and 1 < value <= 100:  # type: ignore[operator]
+            raise FieldError(f"{exc} (did you mean {value:g}%?)") from None
+        raise
+
+
 def field_checks(kb: KnowledgeBase) -> Mapping[str, Callable[[object], Any]]:
     """The check of every segment field, by key; each returns the clean value.
 
@@ -260,9 +307,7 @@ def _field_checks(type_ids: tuple[str, ...]) -> Mapping[str, Callable[[object], 
         "spend_per_purchase": lambda v: _number(
             v, low=0, high=MAX_AMOUNT, what="average spend per purchase, 0 or more"
         ),
-        "budget_share": lambda v: _number(
-            v, low=0, high=1, low_open=True, what="a share of revenue, above 0 and at most 1"
-        ),
+        "budget_share": _share,
         "budget_per_customer": lambda v: _number(
             v, low=0, high=MAX_AMOUNT, what="a yearly amount per customer, 0 or more"
         ),
@@ -294,7 +339,7 @@ def validate_field(kb: KnowledgeBase, key: str, value: object) -> Any:
     if key not in checks:
         raise InputError(f"unknown key{did_you_mean(key, SEGMENT_KEYS)}", path=key)
     try:
-        return checks[key](value)
+        return checks[key](as_typed(key, value))
     except FieldError as exc:
         raise InputError(str(exc), path=key) from None
 
@@ -360,7 +405,7 @@ def _segment(kb: KnowledgeBase, raw: object, index: int, names: set[str]) -> Seg
         if value is None and key not in REQUIRED_SEGMENT_KEYS:
             continue  # an optional key left empty means "use the default"
         try:
-            clean[key] = checks[key](value)
+            clean[key] = checks[key](as_typed(key, value))
         except FieldError as exc:
             raise _Located(str(exc), (*where, key)) from None
     folded = clean["name"].casefold()

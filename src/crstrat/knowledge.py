@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -56,6 +57,22 @@ KB_FILES = (
     "cost_tips.yaml",
 )
 REQUIRED_FILES = ("meta.yaml", "types.yaml")
+
+#: While ``crstrat kb validate`` runs (:func:`knowledge_problems`), the problems found
+#: so far: a problem in one file or one entry is recorded and the others still read.
+_PROBLEMS: ContextVar[list[KnowledgeError] | None] = ContextVar("_PROBLEMS", default=None)
+
+
+def _carry_on(problem: KnowledgeError) -> bool:
+    """Record ``problem`` and return True when every problem is wanted; else False
+    (the caller then raises it)."""
+    problems = _PROBLEMS.get()
+    if problems is None:
+        return False
+    problems.append(problem)
+    return True
+
+
 CRITERIA = (
     "expectation",
     "goals",
@@ -274,11 +291,15 @@ def _unique(file: _File, key: str, readers: list[_Reader], read: Callable[[_Read
     seen: set[str] = set()
     out = []
     for reader in readers:
-        item_id = reader.text("id")
-        if item_id in seen:
-            raise reader.fail("id", f"{yamlfile.shown(item_id)} is used twice in {key}")
-        seen.add(item_id)
-        out.append(read(reader))
+        try:
+            item_id = reader.text("id")
+            if item_id in seen:
+                raise reader.fail("id", f"{yamlfile.shown(item_id)} is used twice in {key}")
+            seen.add(item_id)
+            out.append(read(reader))
+        except KnowledgeError as problem:  # kb validate: the other entries are still read
+            if not _carry_on(problem):
+                raise
     return out
 
 
@@ -512,11 +533,13 @@ def _check_sources(kb: KnowledgeBase, files: dict[str, _File]) -> None:
 
     def check(file_name: str, key_path: tuple[str | int, ...], source: str | None) -> None:
         if source is not None and source not in kb.sources:
-            raise files[file_name].fail(
+            problem = files[file_name].fail(
                 key_path,
                 f"source {yamlfile.shown(source)} is not declared in meta.yaml sources"
                 f"{did_you_mean(source, known)}",
             )
+            if not _carry_on(problem):
+                raise problem
 
     for i, t in enumerate(kb.types):
         for j, s in enumerate(t.sources):
@@ -625,7 +648,13 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         if name in cached:
             files[name] = _File(location, name, cached[name])
         elif (location / name).exists() or name in REQUIRED_FILES:
-            files[name] = _File(location, name)
+            try:
+                files[name] = _File(location, name)
+            except KnowledgeError as problem:
+                if not _carry_on(problem):
+                    raise
+    if not all(name in files for name in REQUIRED_FILES):
+        raise _first_problem()
 
     meta = _Reader(files["meta.yaml"], files["meta.yaml"].data, ())
     meta.allow(
@@ -869,7 +898,10 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         economics=_economics(meta) or _builtin_block(_economics, "economics"),
         currencies=_currencies(meta) or _builtin_block(_currencies, "currencies"),
     )
-    _check_sources(kb, files)
+    if not _PROBLEMS.get():  # entries skipped for a problem would shift the positions
+        _check_sources(kb, files)
+    if _PROBLEMS.get():
+        raise _first_problem()
     if segment_defaults:
         from .answers import validate_field
 
@@ -879,6 +911,29 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             except InputError as exc:
                 raise defaults.child("segment").fail(str(key), exc.problem) from None
     return kb
+
+
+def _first_problem() -> KnowledgeError:
+    problems = _PROBLEMS.get()
+    assert problems, "only called once a problem is recorded"
+    return problems[0]
+
+
+def knowledge_problems(folder: Path) -> tuple[KnowledgeBase | None, list[KnowledgeError]]:
+    """Load a knowledge base reporting every problem found, not only the first: each
+    file is parsed, and each entry of a list (types, tactics...) read, even after
+    another failed. Returns the knowledge base (None when it has problems) and them.
+    """
+    problems: list[KnowledgeError] = []
+    token = _PROBLEMS.set(problems)
+    try:
+        return load_knowledge(folder), []
+    except KnowledgeError as problem:
+        if problem not in problems:
+            problems.append(problem)
+        return None, problems
+    finally:
+        _PROBLEMS.reset(token)
 
 
 def examples_folder(kb: KnowledgeBase) -> Path:

@@ -28,6 +28,7 @@ from .answers import (
     MAX_PURCHASES,
     REQUIRED_SEGMENT_KEYS,
     SCHEMA_VERSION,
+    TYPED_NUMBERS,
 )
 from .knowledge import CRITERIA, GRADING_PARTS
 from .model import CHANNELS, COMPLEXITIES, GOALS, HORIZONS, MARKETS, KnowledgeBase
@@ -70,6 +71,12 @@ def _one_or_more(choices: Sequence[str] | None, *, min_items: int, what: str) ->
     }
 
 
+def _or_typed(key: str, schema: Schema) -> Schema:
+    """A number's schema, or the text a person types for it (``1,200``, ``5%``)."""
+    typed = {"type": "string", "pattern": rf"^\s*(?:{TYPED_NUMBERS[key]})\s*$"}
+    return {"anyOf": [schema, typed], "description": schema.get("description", "")}
+
+
 def segment_properties(type_ids: Sequence[str] | None) -> dict[str, Schema]:
     """The schema of each segment answer, as :func:`crstrat.answers.field_checks` checks it.
 
@@ -77,7 +84,7 @@ def segment_properties(type_ids: Sequence[str] | None) -> dict[str, Schema]:
     (the knowledge base's own defaults, checked against its types by the loader).
     """
     type_choice: Schema = {"enum": list(type_ids)} if type_ids is not None else {"type": "string"}
-    return {
+    properties: dict[str, Schema] = {
         "name": _text("The segment's name, unique in the file."),
         "expectation": {
             **type_choice,
@@ -151,6 +158,9 @@ def segment_properties(type_ids: Sequence[str] | None) -> dict[str, Schema]:
             },
         },
     }
+    for key in TYPED_NUMBERS:
+        properties[key] = _or_typed(key, properties[key])
+    return properties
 
 
 def answers_schema(kb: KnowledgeBase) -> Schema:

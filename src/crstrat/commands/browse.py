@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ._common import KbOption, console, load_kb
+from ._completion import type_ids
+
+if TYPE_CHECKING:
+    from ..model import KnowledgeBase
 
 
 def types(kb_dir: KbOption = None) -> None:
@@ -20,7 +24,10 @@ def explain(
     type_id: Annotated[
         str,
         typer.Argument(
-            metavar="TYPE", help="A relationship type id, e.g. self_service (see crstrat types)."
+            metavar="TYPE",
+            help="A relationship type: its id or its name, e.g. self_service or "
+            "'Self-service' (see crstrat types).",
+            autocompletion=type_ids,
         ),
     ],
     kb_dir: KbOption = None,
@@ -31,13 +38,26 @@ def explain(
     from ..render.explain import render_type
 
     kb = load_kb(kb_dir)
-    if type_id not in kb.type_ids:
+    found = type_named(kb, type_id)
+    if found is None:
         raise InputError(
-            f"'{type_id}' is not a relationship type{did_you_mean(type_id, kb.type_ids)}; "
+            f"'{type_id}' is not a relationship type{did_you_mean(_folded(type_id), kb.type_ids)}; "
             f"known: {', '.join(kb.type_ids)}",
             path="TYPE",
         )
-    console().print(render_type(kb, kb.type(type_id)))
+    console().print(render_type(kb, kb.type(found)))
+
+
+def _folded(text: str) -> str:
+    """``Self-service``, ``self service`` and ``self_service`` alike."""
+    return "_".join(text.replace("-", " ").replace("_", " ").casefold().split())
+
+
+def type_named(kb: KnowledgeBase, text: str) -> str | None:
+    """The id of the type ``text`` names: its id or its display name, in any case,
+    with spaces, hyphens or underscores; None when it names none."""
+    wanted = _folded(text)
+    return next((t.id for t in kb.types if wanted in (_folded(t.id), _folded(t.name))), None)
 
 
 def examples(kb_dir: KbOption = None) -> None:

@@ -20,6 +20,7 @@ from ._common import (
     load_kb,
     stdout_is_terminal,
 )
+from ._completion import example_names
 
 if TYPE_CHECKING:
     from ..model import Answers, KnowledgeBase
@@ -61,6 +62,7 @@ ExampleOption = Annotated[
         metavar="NAME",
         help="Use a shipped example's answers (list them: crstrat examples).",
         show_default=False,
+        autocompletion=example_names,
     ),
 ]
 SetOption = Annotated[
@@ -221,6 +223,14 @@ def save_answers(answers: Answers, path: Path) -> None:
     write_output(path, header + body, announce=False)
 
 
+def without_proposals(answers: Answers) -> Answers:
+    """The answers with every segment's proposal taken out."""
+    import dataclasses
+
+    segments = tuple(dataclasses.replace(seg, proposal=()) for seg in answers.segments)
+    return answers._replace(segments=segments)
+
+
 def choose_format(fmt: PlanFormat | None, output: Path | None) -> PlanFormat:
     """The explicit format, else the output file's extension, else terminal or not."""
     if fmt is not None:
@@ -270,7 +280,8 @@ def plan(
     )
     try:
         if save_answers_to is not None:
-            save_answers(chosen, save_answers_to)
+            # a shipped example saved is a case to hand students: it carries no proposal
+            save_answers(without_proposals(chosen) if example else chosen, save_answers_to)
         result = make_plan(kb, chosen)
         out_format = choose_format(fmt, output)
         if out_format is PlanFormat.table and (output is None or is_stdout(output)):
