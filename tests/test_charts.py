@@ -68,7 +68,9 @@ def test_names_are_shown_literally_in_charts(kb: KnowledgeBase) -> None:
         purchases_per_year=2,
         spend_per_purchase=40,
     )
-    plan = make_plan(kb, Answers(segments=(segment,), company="Co", currency="$"))
+    plan = make_plan(
+        kb, Answers(segments=(segment,), company="Co", currency="$", exchange_rate=1.0)
+    )
     figures = chart_figures(plan, kb)
     text = "".join(figures.values())
     assert "<b>" not in text and "javascript:" not in text

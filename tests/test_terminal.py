@@ -182,7 +182,17 @@ def test_the_plan_reads_whole_at_80_and_60_columns(columns: int, most_lines: int
     assert max(len(line) for line in lines) <= columns
     assert "…" not in shown
     flat = " ".join(shown.split())
-    for whole in ("Dedicated personal assistance", "96,005,000 USD", "Self-service", "Tactics"):
+    # a figure of the plan itself: the dearest type's cost for the first segment
+    from crstrat.answers import load_answers
+    from crstrat.figures import money
+    from crstrat.knowledge import example_path, load_knowledge
+    from crstrat.mix import make_plan
+
+    kb = load_knowledge()
+    plan = make_plan(kb, load_answers(kb, example_path(kb, "software")))
+    dearest = max(plan.segments[0].ranking, key=lambda r: r.costing.annual_cost)
+    dearest_cost = money(dearest.costing.annual_cost, plan.currency)
+    for whole in ("Dedicated personal assistance", dearest_cost, "Self-service", "Tactics"):
         assert whole in flat
 
 

@@ -85,3 +85,8 @@ def _acts_on_terminal(ch: str) -> bool:
     import unicodedata
 
     return unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") or ch in _BIDI_CONTROLS
+
+
+def points(gain: float) -> str:
+    """A rise of a rate (0..1) as customers in 100: ``0.042`` -> ``4.2``; under 0.1 said so."""
+    return "under 0.1" if gain * 100 < 0.05 else f"{gain * 100:.1f}"

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from .economics import exchange_rate
-from .figures import listing, money, share
+from .figures import listing, money, points, share
 from .model import (
     Answers,
     ChosenTactic,
@@ -111,7 +111,7 @@ def _pays_for_itself(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tupl
     texts = [
         f"{_lower(kb, r.type)} would pay for itself only if it kept "
         + (
-            f"{r.break_even_retention_gain * 100:.1f} more customers in 100"
+            f"{points(r.break_even_retention_gain)} more customers in 100"
             if r.break_even_retention_gain is not None
             else "more customers than there are"
         )

@@ -531,6 +531,11 @@ class SegmentPlan(NamedTuple):
         """The primary relationship type's id."""
         return next(entry.type for entry in self.mix if entry.role == "primary")
 
+    @property
+    def mix_budget(self) -> float:
+        """The budget the mix is chosen within: the segment's, less its top tier's."""
+        return self.budget - (self.top_tier.budget if self.top_tier is not None else 0.0)
+
     def ranked(self, type_id: str) -> RankedType:
         """This segment's ranking entry for a type."""
         return next(r for r in self.ranking if r.type == type_id)

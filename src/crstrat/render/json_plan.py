@@ -141,6 +141,7 @@ def segment_data(plan: SegmentPlan) -> dict[str, Any]:
         "economics": _economics(plan.economics),
         "staffing": _staffing(plan.staffing),
         "mix_customers": plan.mix_customers,
+        "mix_budget": _money(plan.mix_budget),
         "steps": [{"step": step.step, "text": step.text} for step in plan.steps],
     }
     if plan.top_tier is not None:

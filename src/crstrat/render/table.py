@@ -23,8 +23,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..figures import horizon_words, money, of_budget, printable, share
-from ..model import KnowledgeBase, Plan, RankedType, SegmentPlan
+from ..figures import count, horizon_words, money, of_budget, points, printable, share
+from ..model import KnowledgeBase, MixEntry, Plan, RankedType, SegmentPlan, Staffing
 
 ROLE_STYLE = {"primary": "bold green", "support": "cyan", "fallback": "yellow"}
 MIN_WIDTH = 30  # a narrower console (or COLUMNS=0) is laid out at the terminal's real size
@@ -83,6 +83,38 @@ def _facts(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> Text:
     )
 
 
+def _economics(plan: Plan, seg: SegmentPlan) -> Text:
+    """What a customer is worth over time, and what winning one costs (if known)."""
+    economics = seg.economics
+    if economics is None:
+        return Text()
+    cur = plan.currency
+    line = Text.assemble(
+        "Lifetime value ",
+        _t(money(economics.customer_lifetime_value, cur), "bold"),
+        f" a customer ({money(economics.margin_per_customer, cur)} of margin a year, "
+        f"{share(economics.retention_rate)} kept each year",
+        " by default)." if "retention_rate" in economics.defaulted else ").",
+    )
+    if economics.acquisition_cost is not None and economics.ltv_to_cac is not None:
+        line.append(f" Winning one costs {money(economics.acquisition_cost, cur)}: LTV:CAC ")
+        line.append(f"{economics.ltv_to_cac:.1f}:1", "bold")
+        if economics.payback_months is not None:
+            line.append(f", paid back in {economics.payback_months:.0f} months")
+        line.append(".")
+    return line
+
+
+def _staffing(seg: SegmentPlan, kb: KnowledgeBase, staffing: tuple[Staffing, ...]) -> Text:
+    """The people the human types of a mix take, in fractions of a person."""
+    parts = [
+        f"{count(round(s.people, 2))} {'person' if round(s.people, 2) == 1 else 'people'} for "
+        f"{kb.type(s.type).name.lower()} ({count(round(s.customers_per_person))} customers each)"
+        for s in staffing
+    ]
+    return _t(f"Staff: {'; '.join(parts)}." if parts else "", "dim")
+
+
 def _name_and_figure(name: Text, figure: Text) -> Table:
     """A name that wraps on the left and a figure kept whole on the right."""
     line = Table.grid(expand=True, padding=(0, 1))
@@ -92,24 +124,62 @@ def _name_and_figure(name: Text, figure: Text) -> Table:
     return line
 
 
+def _mix_rows(plan: Plan, mix: tuple[MixEntry, ...], kb: KnowledgeBase) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for entry in mix:
+        name = _name_and_figure(
+            _t(kb.type(entry.type).name, "bold"), _t(money(entry.annual_cost, plan.currency))
+        )
+        grid.add_row(
+            _t(entry.role, ROLE_STYLE.get(entry.role, "")), Group(name, _t(entry.why, "dim"))
+        )
+    return grid
+
+
 def _mix(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[RenderableType]:
     cur = plan.currency
     total = Text.assemble(
         ": ",
         _t(money(seg.total_annual_cost, cur), "bold"),
-        f" a year, {of_budget(seg.total_annual_cost, seg.budget)}",
+        f" a year, {of_budget(seg.total_annual_cost, seg.mix_budget)}",
     )
+    heading = _heading("Recommended mix", "").append_text(total)
+    if seg.top_tier is not None:
+        heading = _heading("Recommended mix", f" for the other {seg.mix_customers:,}")
+        heading.append_text(total)
+    parts: list[RenderableType] = [heading, _mix_rows(plan, seg.mix, kb)]
+    if seg.staffing:
+        parts.append(_staffing(seg, kb, seg.staffing))
+    tier = seg.top_tier
+    if tier is not None:
+        parts += [
+            Text(),
+            Text.assemble(
+                ("Top tier", "bold"),
+                f": {tier.customers:,} customers worth {money(tier.customer_value, cur)} a year "
+                f"each; ",
+                _t(money(tier.total_annual_cost, cur), "bold"),
+                f" a year, {of_budget(tier.total_annual_cost, tier.budget)}",
+            ),
+            _mix_rows(plan, tier.mix, kb),
+        ]
+        if tier.staffing:
+            parts.append(_staffing(seg, kb, tier.staffing))
+    return parts
+
+
+def _steps(seg: SegmentPlan) -> list[RenderableType]:
+    """How the decision went, step by step (the plan's ``steps``)."""
+    if not seg.steps:
+        return []
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(ratio=1)
-    for entry in seg.mix:
-        name = _name_and_figure(
-            _t(kb.type(entry.type).name, "bold"), _t(money(entry.annual_cost, cur))
-        )
-        grid.add_row(
-            _t(entry.role, ROLE_STYLE.get(entry.role, "")), Group(name, _t(entry.why, "dim"))
-        )
-    return [_heading("Recommended mix", "").append_text(total), grid]
+    for step in seg.steps:
+        grid.add_row(_t(step.step.replace("_", " "), "cyan"), _t(step.text))
+    return [Text(), _heading("How the mix was decided", ""), grid]
 
 
 def _tactics(seg: SegmentPlan) -> list[RenderableType]:
@@ -158,7 +228,7 @@ def _ranking(
         return Text.assemble(_t(kb.type(ranked.type).name), (mark, "bold green"))
 
     def used(ranked: RankedType) -> Text:
-        cost, budget = ranked.costing.annual_cost, seg.budget
+        cost, budget = ranked.costing.annual_cost, seg.mix_budget
         words = share(cost / budget) if budget > 0 and cost <= 2 * budget else ""
         if not words:
             words = f"{cost / budget:,.0f}x" if budget > 0 else "n/a"
@@ -177,7 +247,7 @@ def _ranking(
         figures = [used(ranked) for ranked in seg.ranking]
         pad = max(len(figure) for figure in figures)
         for position, (ranked, figure) in enumerate(zip(seg.ranking, figures, strict=True), 1):
-            bar = budget_bar(ranked.costing.annual_cost, seg.budget, ascii_only=ascii_only)
+            bar = budget_bar(ranked.costing.annual_cost, seg.mix_budget, ascii_only=ascii_only)
             figure.pad_left(pad + 1 - len(figure))
             grid.add_row(
                 str(position),
@@ -210,7 +280,7 @@ def _ranking(
             if wide:
                 cells.append(_t(money(ranked.costing.cost_per_customer, cur)))
             cells += [
-                budget_bar(ranked.costing.annual_cost, seg.budget, ascii_only=ascii_only),
+                budget_bar(ranked.costing.annual_cost, seg.mix_budget, ascii_only=ascii_only),
                 used(ranked),
             ]
             table.add_row(*cells)
@@ -228,6 +298,14 @@ def _reasons(seg: SegmentPlan, kb: KnowledgeBase) -> list[RenderableType]:
         parts.append(
             _name_and_figure(_t(kb.type(ranked.type).name, "bold"), _t(f"{ranked.score:.2f}"))
         )
+        gain = ranked.break_even_retention_gain
+        if gain is not None:
+            parts.append(
+                _t(
+                    f"pays for itself if it keeps {points(gain)} more customers in 100",
+                    "dim",
+                )
+            )
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", no_wrap=True)
         grid.add_column(ratio=1)
@@ -243,6 +321,8 @@ def _segment(
     yield _t(seg.segment.name, "bold")
     yield Rule(style="dim", characters="-" if ascii_only else "─")
     yield _facts(plan, seg, kb)
+    if seg.economics is not None:
+        yield _economics(plan, seg)
     yield Text()
     yield from _mix(plan, seg, kb)
     for warning in seg.warnings:
@@ -252,6 +332,7 @@ def _segment(
     yield from _existing(seg, kb)
     yield from _ranking(plan, seg, kb, width, ascii_only)
     if details:
+        yield from _steps(seg)
         yield from _reasons(seg, kb)
 
 
