@@ -31,8 +31,9 @@ DOWN = "\x1b[B"
 CTRL_C = "\x03"
 CTRL_D = "\x04"
 #: a segment's questions: name, expectation, main goal, other goals, customers,
-#: purchases, spend, budget way, budget share, channels, complexity, market, existing
-SEGMENT_QUESTIONS = 13
+#: purchases, spend, market, budget way, budget share, gross margin, retention,
+#: acquisition cost, channels, complexity, existing
+SEGMENT_QUESTIONS = 16
 #: company, one segment, "another segment?" and the summary
 ALL_QUESTIONS = 1 + SEGMENT_QUESTIONS + 2
 
@@ -71,6 +72,9 @@ def default_answers(
                 complexity=kb.defaults.complexity,
                 # the formats start from what the expected type needs, not all nine
                 channels=kb.type(str(seg["expectation"])).fit.channels[:1],
+                # the usual figures for the market, shown and kept by Enter
+                gross_margin=kb.economics.gross_margin[kb.defaults.market],  # type: ignore[union-attr]
+                retention_rate=kb.economics.retention_rate[kb.defaults.market],  # type: ignore[union-attr]
             ),
         ),
     )
@@ -134,6 +138,9 @@ def test_typed_answers_are_read_like_set_values(kb: KnowledgeBase, pipe: PipeInp
         + DOWN + ENTER  # b2b
         + ENTER  # budget as a share
         + "10%" + ENTER
+        + "55%" + ENTER  # gross margin
+        + "0.9" + ENTER  # retention
+        + "120" + ENTER  # what winning one costs
         + "aa"  # channels: tick all, then untick all
         + ENTER
         + DOWN + ENTER  # high complexity (from medium)
@@ -147,16 +154,17 @@ def test_typed_answers_are_read_like_set_values(kb: KnowledgeBase, pipe: PipeInp
     assert (seg.budget_share, seg.budget_per_customer) == (0.1, None)
     assert (seg.channels, seg.complexity, seg.market) == ((), "high", "b2b")
     assert seg.existing == (kb.type_ids[0],)
+    assert (seg.gross_margin, seg.retention_rate, seg.acquisition_cost) == (0.55, 0.9, 120)
 
 
 def test_budget_per_customer(kb: KnowledgeBase, pipe: PipeInput) -> None:
-    keys = ENTER * 9 + DOWN + ENTER + "12.5" + ENTER + ENTER * 5
+    keys = ENTER * 9 + DOWN + ENTER + "12.5" + ENTER + ENTER * 8
     seg = ask(kb, pipe, keys).segments[0]
     assert (seg.budget_share, seg.budget_per_customer) == (None, 12.5)
 
 
 def test_the_budget_share_suggested_follows_the_market(kb: KnowledgeBase, pipe: PipeInput) -> None:
-    keys = ENTER * 8 + DOWN + ENTER + ENTER * 8  # b2b, then Enter through the rest
+    keys = ENTER * 8 + DOWN + ENTER + ENTER * 11  # b2b, then Enter through the rest
     seg = ask(kb, pipe, keys).segments[0]
     assert seg.market == "b2b"
     assert seg.budget_share == kb.defaults.budget_share_by_market["b2b"]
@@ -183,7 +191,7 @@ def test_going_back_from_the_summary(kb: KnowledgeBase, pipe: PipeInput) -> None
         + DOWN * 2 + ENTER  # change segment 1: pick the answer to change
         + DOWN * 3 + ENTER + "800" + ENTER  # customers, and only that question
         + DOWN * 2 + ENTER  # change segment 1 again
-        + DOWN * 12 + ENTER  # "none: back"
+        + DOWN * 15 + ENTER  # "none: back"
         + DOWN * 3 + ENTER  # add a segment
         + "Second" + ENTER + ENTER * (SEGMENT_QUESTIONS - 1)
         + DOWN * 6 + ENTER  # remove segment 2
@@ -197,7 +205,7 @@ def test_every_answer_of_a_segment_can_be_asked_again(kb: KnowledgeBase, pipe: P
     keys = (
         ENTER * (ALL_QUESTIONS - 1)
         + DOWN * 2 + ENTER  # change segment 1
-        + DOWN * 11 + ENTER  # every answer, its current one suggested
+        + DOWN * 14 + ENTER  # every answer, its current one suggested
         + ENTER * 4 + "800" + ENTER + ENTER * (SEGMENT_QUESTIONS - 5)
         + ENTER  # looks right
     )  # fmt: skip
@@ -215,7 +223,7 @@ def test_the_formats_start_from_what_the_expected_type_needs(
 
 
 def test_the_review_says_each_figure_once(kb: KnowledgeBase, pipe: PipeInput) -> None:
-    keys = ENTER * 9 + DOWN + ENTER + "500" + ENTER + ENTER * 5
+    keys = ENTER * 9 + DOWN + ENTER + "500" + ENTER + ENTER * 8
     pipe.send_text(keys)
     screen = io.StringIO()
     ask_missing(kb, {}, input=pipe, output=PlainTextOutput(screen))
@@ -240,7 +248,7 @@ def test_a_file_gets_only_its_missing_answers_asked(kb: KnowledgeBase, pipe: Pip
         ],
     }
     # purchases and spend first (no company question), then the rest of segment 1 only
-    answers = ask(kb, pipe, "3" + ENTER + "7" + ENTER + ENTER * 7, data=given)
+    answers = ask(kb, pipe, "3" + ENTER + "7" + ENTER + ENTER * 10, data=given)
     shop, complete = answers.segments
     assert answers.company is None
     assert (shop.name, shop.customers, shop.purchases_per_year, shop.spend_per_purchase) == (

@@ -18,7 +18,7 @@ import re
 import shlex
 import shutil
 import textwrap
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,7 +42,7 @@ from .answers import (
 from .errors import InputError, Interrupted
 from .figures import count, listing, money, printable, share
 from .knowledge import builtin_location
-from .model import CHANNELS, COMPLEXITIES, GOALS, MARKETS, KnowledgeBase, Segment
+from .model import CHANNELS, COMPLEXITIES, GOALS, MARKETS, Economics, KnowledgeBase, Segment
 from .outputs import write_atomic
 from .scoring import context
 
@@ -291,6 +291,9 @@ class _Questionnaire:
             # the market before the budget: its default share depends on it
             (("market",), self.ask_market),
             (("budget_share", "budget_per_customer"), self.ask_budget),
+            (("gross_margin",), self.ask_margin),
+            (("retention_rate",), self.ask_retention),
+            (("acquisition_cost",), self.ask_acquisition),
             (("channels",), self.ask_channels),
             (("complexity",), self.ask_complexity),
             (("existing",), self.ask_existing),
@@ -396,6 +399,9 @@ class _Questionnaire:
             ("Spend per purchase", money(seg.spend_per_purchase, cur), self.ask_spend),
             ("Consumers or businesses", words["market"], self.ask_market),
             ("Budget", words["budget"], self.ask_budget),
+            ("Gross margin", words["margin"], self.ask_margin),
+            ("Customers kept a year", words["retention"], self.ask_retention),
+            ("Cost of winning a customer", words["acquisition"], self.ask_acquisition),
             ("Formats", words["formats"], self.ask_channels),
             ("Explanation the offer needs", words["explanation"], self.ask_complexity),
             ("Relationships already in place", words["in place"], self.ask_existing),
@@ -612,6 +618,80 @@ class _Questionnaire:
             f"{money(ctx.budget_per_customer, self.currency)} per customer."
         )
 
+    def _market_default(self, index: int, rates: Mapping[str, float]) -> float:
+        market: str = self.current(index, "market") or self.kb.defaults.market
+        return rates[market]
+
+    def ask_margin(self, index: int) -> None:
+        """The gross margin: what a sale leaves after the direct cost of what is sold."""
+        assert self.kb.economics is not None  # load_knowledge always sets it
+        margin = self.current(index, "gross_margin")
+        if margin is None:
+            margin = self._market_default(index, self.kb.economics.gross_margin)
+        value = self.terminal.text(
+            "Of what a customer pays, what share is left after the direct cost of what "
+            "you sell (your gross margin)?",
+            "e.g. 70% for a café, 80% for software; Enter keeps the usual figure",
+            _share_text(margin),
+            lambda typed: validate_field(self.kb, "gross_margin", _parse_share(typed)),
+        )
+        self.store(index, "gross_margin", value)
+
+    def ask_retention(self, index: int) -> None:
+        """How many of this year's customers still buy a year later."""
+        assert self.kb.economics is not None
+        kept = self.current(index, "retention_rate")
+        if kept is None:
+            kept = self._market_default(index, self.kb.economics.retention_rate)
+        value = self.terminal.text(
+            f"Of {self.called(index)} who buy this year, what share still buys a year later?",
+            "your retention rate; e.g. 80% when one customer in five leaves each year",
+            _share_text(kept),
+            lambda typed: validate_field(self.kb, "retention_rate", _parse_share(typed)),
+        )
+        self.store(index, "retention_rate", value)
+        self.say_lifetime_value(index)
+
+    def ask_acquisition(self, index: int) -> None:
+        """What winning one new customer costs (optional)."""
+        known = self.current(index, "acquisition_cost")
+
+        def check(typed: str) -> float | None:
+            if not typed.strip():
+                return None  # not known: the plan leaves LTV:CAC and payback out
+            checked: float = validate_field(self.kb, "acquisition_cost", parse_scalar(typed))
+            return checked
+
+        value = self.terminal.text(
+            f"What does winning one new customer cost you, in {self.currency}?",
+            "advertising and sales over the customers they bring; Enter if you do not know",
+            "" if known is None else _number_text(known),
+            check,
+        )
+        if value is None:
+            self.segments[index].pop("acquisition_cost", None)
+        else:
+            self.store(index, "acquisition_cost", value)
+
+    def say_lifetime_value(self, index: int) -> None:
+        """Show back what a customer is worth over time, from the answers so far."""
+        economics = self._economics(index)
+        if economics is None:
+            return
+        cur = self.currency
+        self.terminal.say(
+            f"  A customer brings {money(economics.margin_per_customer, cur)} of margin a year "
+            f"and is worth {money(economics.customer_lifetime_value, cur)} over their lifetime."
+        )
+
+    def _economics(self, index: int) -> Economics | None:
+        try:
+            model = _model(self.kb, self.segments[index])
+        except (InputError, KeyError):
+            return None
+        discount = self.answers.get("discount_rate")
+        return context(self.kb, model, self.currency, discount_rate=discount).economics
+
     def ask_channels(self, index: int) -> None:
         """The formats the company can interact in."""
         channels = self.current(index, "channels")
@@ -679,7 +759,8 @@ class _Questionnaire:
     def described(self, seg: Segment) -> list[tuple[str, str]]:
         """A segment's answers as (label, words) lines, defaults resolved."""
         kb, cur = self.kb, self.currency
-        ctx = context(kb, seg, cur)
+        ctx = context(kb, seg, cur, discount_rate=self.answers.get("discount_rate"))
+        economics = ctx.economics
         if seg.budget_per_customer is not None:
             budget = (
                 f"{money(seg.budget_per_customer, cur)} per customer: "
@@ -701,6 +782,20 @@ class _Questionnaire:
                 f"{money(ctx.customer_value, cur)} a year each",
             ),
             ("budget", budget),
+            ("margin", share(economics.gross_margin) if economics else "the usual figure"),
+            (
+                "retention",
+                f"{share(economics.retention_rate)}: a customer is worth "
+                f"{money(economics.customer_lifetime_value, cur)} over their lifetime"
+                if economics
+                else "the usual figure",
+            ),
+            (
+                "acquisition",
+                money(seg.acquisition_cost, cur)
+                if seg.acquisition_cost is not None
+                else "not known",
+            ),
             ("formats", ", ".join(channels) or "none"),
             ("explanation", kb.complexity[ctx.complexity].title),
             ("market", kb.markets[ctx.market].title),
