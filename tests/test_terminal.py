@@ -38,6 +38,9 @@ QUESTIONS = (
     "consumers or businesses",
     "How do you want to set",
     "What share of the segment",
+    "Of what a customer pays",
+    "still buys a year later",
+    "What does winning one new customer cost",
     "In which formats",
     "How much explanation",
     "Which kinds of relationship",
@@ -137,7 +140,7 @@ def test_ctrl_c_keeps_a_draft_that_resumes(tmp_path: Path) -> None:
     ]
 
     child = spawn(tmp_path, "plan", "--answers", DRAFT_NAME, "-f", "json")
-    answer(child, QUESTIONS[6:14])  # only what is missing, from where it stopped
+    answer(child, QUESTIONS[6:17])  # only what is missing, from where it stopped
     answer(child, QUESTIONS[-1:])  # the summary
     status, shown = finish(child)
     assert status == 0
