@@ -19,7 +19,8 @@ import shutil
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
@@ -84,13 +85,37 @@ def _facts(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> Text:
     )
 
 
-def _name_and_figure(name: Text, figure: Text) -> Table:
-    """A name that wraps on the left and a figure kept whole on the right."""
-    line = Table.grid(expand=True, padding=(0, 1))
-    line.add_column(ratio=1)
-    line.add_column(justify="right", no_wrap=True)
-    line.add_row(name, figure)
-    return line
+class _NameAndFigure:
+    """A name that wraps on the left and a figure kept whole on the right; when
+    the figure leaves the name no room for its longest word, the figure goes on
+    a line of its own under the name, to the right."""
+
+    def __init__(self, name: Text, figure: Text) -> None:
+        self.name = name
+        self.figure = figure
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        longest = max((len(word) for word in self.name.plain.split()), default=0)
+        widest = self.name.cell_len + 1 + self.figure.cell_len
+        return Measurement(max(longest, self.figure.cell_len), widest).clamp(
+            max_width=options.max_width
+        )
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        longest = max((len(word) for word in self.name.plain.split()), default=0)
+        if longest + 1 + self.figure.cell_len <= options.max_width:
+            line = Table.grid(expand=True, padding=(0, 1))
+            line.add_column(ratio=1)
+            line.add_column(justify="right", no_wrap=True)
+            line.add_row(self.name, self.figure)
+            yield line
+        else:
+            yield self.name
+            yield Text.assemble(self.figure, justify="right")
+
+
+def _name_and_figure(name: Text, figure: Text) -> _NameAndFigure:
+    return _NameAndFigure(name, figure)
 
 
 def _mix(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[RenderableType]:
@@ -184,21 +209,23 @@ def _rows(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, ascii_only: bool) -> 
     return rows
 
 
-def _ranking_stacked(rows: list[_Row]) -> Table:
-    """Two lines a type: its name and score, then its cost and its bar."""
+def _ranking_stacked(rows: list[_Row], width: int) -> Table:
+    """Two lines a type: its name and score, then its cost and its bar (three
+    lines, the bar under the cost, when both do not fit on one)."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column(ratio=1)
     pad = max(len(row.used) for row in rows) + 1
+    number = len(str(len(rows))) + 1
+    one_line = number + max(len(row.cost) for row in rows) + 1 + BAR_CELLS + 1 + pad <= width
     for position, row in enumerate(rows, start=1):
         figure = row.bar + Text(" " * (pad - len(row.used))) + row.used
-        grid.add_row(
-            str(position),
-            Group(
-                _name_and_figure(row.name, _t(row.score)),
-                _name_and_figure(_t(row.cost), figure),
-            ),
-        )
+        lines: list[RenderableType] = [_name_and_figure(row.name, _t(row.score))]
+        if one_line:
+            lines.append(_name_and_figure(_t(row.cost), figure))
+        else:
+            lines += [_t(row.cost), figure]
+        grid.add_row(str(position), Group(*lines))
     return grid
 
 
@@ -229,7 +256,7 @@ def _ranking(
     columns_need = 1 + longest_word + 2 + 5 + max(len(r.cost) for r in rows) + BAR_CELLS + 7 + 5 * 2
     room_for_more = width - columns_need - (max(map(len, names)) - longest_word)
     if width < columns_need:
-        body: RenderableType = _ranking_stacked(rows)
+        body: RenderableType = _ranking_stacked(rows, width)
     else:
         per_customer = room_for_more >= max(12, *(len(r.per_customer) for r in rows)) + 2
         body = _ranking_columns(rows, per_customer)
