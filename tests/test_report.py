@@ -653,3 +653,13 @@ def test_charts_need_a_markdown_file(cli: Cli, in_tmp: Path, args: list[str]) ->
     result = cli("report", "--example", "airline", "--charts", *args)
     assert result.code == 2 and "--charts" in result.err
     assert list(in_tmp.glob("*.svg")) == []
+
+
+@pytest.mark.parametrize("example", ["airline", "budget_airline", "dental_clinic", "software"])
+def test_no_percentage_in_the_thousands(cli: Cli, example: str) -> None:
+    """Past twice the whole, a share reads 'N times' ("14 times the revenue"), never
+    "1,379.6%"."""
+    text = cli("report", "--example", example).out
+    assert re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%", text) == []
+    if example == "software":
+        assert "14 times the revenue" in text

@@ -55,6 +55,7 @@ CRITERION_STYLE = (
 )
 ROLE_MARKER = {"primary": "*", "support": "D", "fallback": "s"}
 WIDTH_INCHES = 4.2  # narrow, with large type: a 390-px phone shows the text at about 9 px
+BAR_CHART_INCHES = 3.4
 FONT_SIZE = 12
 
 
@@ -68,8 +69,8 @@ class Chart(NamedTuple):
     svg: str
 
 
-def _figure(height_inches: float) -> tuple[Figure, Axes]:
-    figure = Figure(figsize=(WIDTH_INCHES, height_inches))
+def _figure(height_inches: float, width_inches: float = WIDTH_INCHES) -> tuple[Figure, Axes]:
+    figure = Figure(figsize=(width_inches, height_inches))
     FigureCanvasSVG(figure)
     axes = figure.add_subplot()
     for side in ("top", "right"):
@@ -298,7 +299,8 @@ def cost_against_budget(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_i
     in_mix = {entry.type for entry in seg.mix}
     rows = [("Recommended mix", seg.total_annual_cost, True)]
     rows += [(kb.type(r.type).name, r.costing.annual_cost, r.type in in_mix) for r in seg.ranking]
-    figure, axes = _figure(0.45 * len(rows) + 1.3)
+    # narrower than the others: the names at the left take the rest of a phone's width
+    figure, axes = _figure(0.45 * len(rows) + 1.3, BAR_CHART_INCHES)
     positions = list(range(len(rows)))[::-1]
     values = [max(cost, 1.0) for _, cost, _ in rows]
     bars = axes.barh(
@@ -366,7 +368,7 @@ def score_breakdown(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_id: s
         kb.type(r.type).name + (f" ({roles[r.type]})" if r.type in roles else "")
         for r in seg.ranking
     ]
-    figure, axes = _figure(0.45 * len(seg.ranking) + 2.2)
+    figure, axes = _figure(0.45 * len(seg.ranking) + 2.4, BAR_CHART_INCHES)
     positions = list(range(len(seg.ranking)))[::-1]
     left = [0.0] * len(seg.ranking)
     for index, criterion in enumerate(criteria):
@@ -406,8 +408,8 @@ def score_breakdown(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_id: s
     axes.tick_params(axis="x", labelsize=FONT_SIZE - 1)
     axes.legend(
         loc="upper center",
-        bbox_to_anchor=(0.4, -0.25),
-        ncol=3,
+        bbox_to_anchor=(0.3, -0.22),
+        ncol=2,
         fontsize=FONT_SIZE - 1,
         frameon=False,
     )

@@ -231,14 +231,19 @@ def _shift(
     if shift is None:
         return None
     per_customer = _round_money(shift.budget_per_customer, upward=shift.direction == "raise")
-    revenue_share = ""
+    revenue_share = of_revenue = ""
     if seg.customer_value > 0:
         fraction = per_customer / seg.customer_value
         revenue_share = share(fraction) if fraction >= 0.0005 else "less than 0.1%"
+        # past twice the revenue a share reads as nonsense ("1,379.6% of revenue")
+        of_revenue = (
+            f"{revenue_share} of revenue" if fraction < 2 else f"{fraction:,.0f} times the revenue"
+        )
     return {
         "per_customer": md(money(per_customer, currency)),
         "budget": md(money(per_customer * seg.segment.customers, currency)),
         "revenue_share": md(revenue_share),
+        "of_revenue": md(of_revenue),
         "primary": md(kb.type(shift.primary).name),
         "mix": _mix_text(kb, shift.mix),
     }
