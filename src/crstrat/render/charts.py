@@ -9,9 +9,12 @@ apart by marker shape, fill and hatching, never by colour alone.
 The same plan gives the same bytes: the ids inside each SVG come from a fixed
 hash salt (the chart's id), and no date is written.
 
-Adding a chart is adding a function to ``SEGMENT_CHARTS``: it takes the plan, a
-segment and the knowledge base and returns a Chart, or None when the plan does
-not carry what it needs (e.g. lifetime value, once the plan has it).
+Adding a chart (say lifetime value against cost to serve, or each type's
+break-even retention gain, once the plan carries them) takes three lines: a
+function in ``SEGMENT_CHARTS`` that takes the plan, a segment, the knowledge base
+and the chart's id and returns a Chart (or None when the plan lacks what it
+needs), its name in ``report.CHART_NAMES``, and a ``<!-- chart {{
+seg.charts.NAME }} -->`` line where the report's template should show it.
 
 Imports matplotlib (about 0.3 s): import this module only when a report is made.
 """
