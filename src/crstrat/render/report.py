@@ -387,10 +387,20 @@ def _segment(
         def names(ids: tuple[str, ...]) -> str:
             return md(", ".join(kb.type(t).name for t in ids) or "none")
 
+        moves = [
+            f"{verb} {listing([kb.type(t).name for t in ids])}."
+            for verb, ids in (
+                ("Keep", seg.existing.keep),
+                ("Add", seg.existing.add),
+                ("Drop", seg.existing.drop),
+            )
+            if ids
+        ]
         existing = {
             "keep": names(seg.existing.keep),
             "add": names(seg.existing.add),
             "drop": names(seg.existing.drop),
+            "moves": md(" ".join(moves)),
         }
     return {
         "name": md(s.name),
