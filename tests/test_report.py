@@ -663,3 +663,33 @@ def test_no_percentage_in_the_thousands(cli: Cli, example: str) -> None:
     assert re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%", text) == []
     if example == "software":
         assert "14 times the revenue" in text
+
+
+@pytest.mark.parametrize(
+    ("budget_per_customer", "pressure"),
+    [
+        (0.01, "The mix takes 22 times the budget."),
+        (0.0, "There is no budget for relationships."),
+        (5.0, ""),
+    ],
+)
+def test_why_to_spend_less_is_said_in_plain_words(
+    kb: KnowledgeBase, budget_per_customer: float, pressure: str
+) -> None:
+    from crstrat.mix import make_plan
+    from crstrat.model import Answers, Segment
+    from crstrat.render.report import report_context
+    from crstrat.whatif import what_if_plan
+
+    segment = Segment(
+        name="Free users",
+        expectation="automated_services",
+        goals=("acquire",),
+        customers=200_000,
+        purchases_per_year=1,
+        spend_per_purchase=0,
+        budget_per_customer=budget_per_customer,
+    )
+    plan = make_plan(kb, Answers(segments=(segment,)))
+    context = report_context(plan, kb, what_if_plan(kb, plan))
+    assert context["segments"][0]["cost_pressure"] == pressure
