@@ -180,11 +180,20 @@ def test_the_plan_reads_whole_at_80_and_60_columns(columns: int, most_lines: int
         assert whole in flat
 
 
-@pytest.mark.parametrize("extra_env", [{"COLUMNS": "0"}, {"TERM": "dumb"}, {"COLUMNS": "40"}])
-def test_odd_terminals_get_a_readable_plan(extra_env: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("extra_env", "width"),
+    [
+        ({"COLUMNS": "0"}, 100),  # nonsense: the terminal's own width
+        ({"TERM": "dumb"}, 100),
+        ({"TERM": "dumb", "COLUMNS": "40"}, 40),
+        ({"COLUMNS": "40"}, 40),
+    ],
+)
+def test_odd_terminals_get_a_readable_plan(extra_env: dict[str, str], width: int) -> None:
     shown = screen_text(100, extra_env)
     lines = shown.splitlines()
-    assert max(len(line) for line in lines) <= 100
+    assert max(len(line) for line in lines) <= width
+    assert max(len(line) for line in lines) > width - 10  # and uses it
     assert "…" not in shown
     assert "Recommended mix" in shown
     if extra_env.get("TERM") == "dumb":

@@ -316,19 +316,21 @@ def renderables(
 
 
 def _usable_width(console: Console) -> int:
-    """The console's width, or the terminal's real size when that is nonsense
-    (``COLUMNS=0`` or a tiny value), never below ``MIN_WIDTH``."""
-    if console.width >= MIN_WIDTH:
-        return console.width
-    # shutil skips a COLUMNS that is not a positive number and asks the terminal
-    return max(shutil.get_terminal_size((80, 24)).columns, MIN_WIDTH)
+    """The console's width; on a dumb terminal (which rich takes as 80 columns) or
+    when the width is nonsense (``COLUMNS=0``), the terminal's own: a positive
+    ``COLUMNS``, else what the terminal says. Never below ``MIN_WIDTH``."""
+    width = console.width
+    if console.is_dumb_terminal or width < MIN_WIDTH:
+        # shutil skips a COLUMNS that is not a positive number and asks the terminal
+        width = shutil.get_terminal_size((80, 24)).columns
+    return max(width, MIN_WIDTH)
 
 
 def print_plan(console: Console, plan: Plan, kb: KnowledgeBase, *, details: bool = False) -> None:
     """Print the plan on a console (colour and width as the console decides)."""
     width = _usable_width(console)
     if width != console.width:
-        console.width = width
+        console.size = (width, console.height)
     ascii_only = console.options.ascii_only or os.environ.get("TERM") == "dumb"
     for part in renderables(plan, kb, width, details=details, ascii_only=ascii_only):
         console.print(part)
