@@ -53,7 +53,7 @@ CRITERION_STYLE = (
     ("#62b6cb", "xx"),
     ("#cae9ff", "\\\\"),
     ("#8d99ae", "||"),
-    ("#2b2d42", ""),
+    ("#e9c46a", "++"),  # economics: told from expectation by its lightness and cross
     ("#edf2f4", "--"),
 )
 ROLE_MARKER = {"primary": "*", "support": "D", "fallback": "s"}
