@@ -370,6 +370,12 @@ def test_questions_hints_and_descriptions_break_at_spaces(kb: KnowledgeBase, col
     shown = f"? {question} {instruction}"
     assert " ".join(shown.split()) == f"? {message} {hint}"  # every word, whole, in order
     assert all(len(line) <= columns for line in shown.split("\n"))
+    # an answer too long for the question's line goes on a line of its own
+    answer = "As a share of the segment's revenue"
+    question, _ = terminal.worded(message, hint, answer=len(answer))
+    answered = f"? {question} {answer}"
+    assert " ".join(answered.split()) == f"? {message} {answer}"
+    assert all(len(line) <= columns for line in answered.split("\n"))
     definition = kb.types[1].definition
     described = "  Description: " + terminal.described(definition)
     assert " ".join(described.split()) == f"Description: {' '.join(definition.split())}"

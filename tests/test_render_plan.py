@@ -106,8 +106,12 @@ def test_hostile_names_in_json_are_exact(kb: KnowledgeBase) -> None:
     assert data["segments"][0]["name"] == HOSTILE
 
 
-def test_hostile_names_in_table_are_literal(kb: KnowledgeBase) -> None:
-    text = renderer(PlanFormat.table)(hostile_plan(kb), kb)
+@pytest.mark.parametrize("width", [40, 100])
+def test_hostile_names_in_table_are_literal(kb: KnowledgeBase, width: int) -> None:
+    from crstrat.render.table import render
+
+    text = render(hostile_plan(kb), kb, width=width)
+    assert max(len(line) for line in text.splitlines()) <= width
     assert "\x1b" not in text and "\r" not in text
     assert "[bold red]Evil[/]" in text  # markup shown, not applied
     assert "\\x1b[31mred" in text
@@ -148,8 +152,8 @@ def _words_of(kb: KnowledgeBase, plan: Plan) -> set[str]:
     return words
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("example", ["software", "airline", "budget_airline"])
+@pytest.mark.parametrize("width", (30, *WIDTHS))
+@pytest.mark.parametrize("example", ["software", "airline", "budget_airline", "dental_clinic"])
 def test_table_fits_the_width_and_cuts_nothing(kb: KnowledgeBase, width: int, example: str) -> None:
     from crstrat.render.table import render
 

@@ -655,3 +655,43 @@ def test_charts_need_a_markdown_file(cli: Cli, in_tmp: Path, args: list[str]) ->
     result = cli("report", "--example", "airline", "--charts", *args)
     assert result.code == 2 and "--charts" in result.err
     assert list(in_tmp.glob("*.svg")) == []
+
+
+@pytest.mark.parametrize("example", ["airline", "budget_airline", "dental_clinic", "software"])
+def test_no_percentage_in_the_thousands(cli: Cli, example: str) -> None:
+    """Past twice the whole, a share reads 'N times' ("14 times the revenue"), never
+    "1,379.6%"."""
+    text = cli("report", "--example", example).out
+    assert re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%", text) == []
+    if example == "software":
+        assert "14 times the revenue" in text
+
+
+@pytest.mark.parametrize(
+    ("budget_per_customer", "pressure"),
+    [
+        (0.01, "The mix takes 22 times the budget."),
+        (0.0, "There is no budget for relationships."),
+        (5.0, ""),
+    ],
+)
+def test_why_to_spend_less_is_said_in_plain_words(
+    kb: KnowledgeBase, budget_per_customer: float, pressure: str
+) -> None:
+    from crstrat.mix import make_plan
+    from crstrat.model import Answers, Segment
+    from crstrat.render.report import report_context
+    from crstrat.whatif import what_if_plan
+
+    segment = Segment(
+        name="Free users",
+        expectation="automated_services",
+        goals=("acquire",),
+        customers=200_000,
+        purchases_per_year=1,
+        spend_per_purchase=0,
+        budget_per_customer=budget_per_customer,
+    )
+    plan = make_plan(kb, Answers(segments=(segment,)))
+    context = report_context(plan, kb, what_if_plan(kb, plan))
+    assert context["segments"][0]["cost_pressure"] == pressure

@@ -58,14 +58,17 @@ def env() -> dict[str, str]:
     return out
 
 
-def spawn(cwd: Path, *args: str) -> pexpect.spawn:
-    """``crstrat ARGS`` in a 40x120 pseudo-terminal; ``logfile_read`` keeps the screen's text."""
+def spawn(
+    cwd: Path, *args: str, columns: int = 120, extra_env: dict[str, str] | None = None
+) -> pexpect.spawn:
+    """``crstrat ARGS`` in a pseudo-terminal 40 lines high and ``columns`` wide;
+    ``logfile_read`` keeps the screen's text."""
     child = pexpect.spawn(
         sys.executable,
         ["-m", "crstrat", *args],
         cwd=str(cwd),
-        env=env(),
-        dimensions=(40, 120),
+        env={**env(), **(extra_env or {})},
+        dimensions=(40, columns),
         timeout=20,
         encoding="utf-8",
         codec_errors="replace",
@@ -162,16 +165,7 @@ ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 
 def screen_text(columns: int, extra_env: dict[str, str] | None = None) -> str:
     """What ``crstrat plan --example software`` shows in a pseudo-terminal ``columns`` wide."""
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "crstrat", "plan", "--example", "software"],
-        env={**env(), **(extra_env or {})},
-        dimensions=(40, columns),
-        timeout=20,
-        encoding="utf-8",
-        codec_errors="replace",
-    )
-    child.logfile_read = io.StringIO()
+    child = spawn(Path.cwd(), "plan", "--example", "software", columns=columns, extra_env=extra_env)
     status, shown = finish(child)
     assert status == 0
     return ESCAPE.sub("", shown).replace("\r\n", "\n")
@@ -199,11 +193,20 @@ def test_the_plan_reads_whole_at_80_and_60_columns(columns: int, most_lines: int
         assert whole in flat
 
 
-@pytest.mark.parametrize("extra_env", [{"COLUMNS": "0"}, {"TERM": "dumb"}, {"COLUMNS": "40"}])
-def test_odd_terminals_get_a_readable_plan(extra_env: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("extra_env", "width"),
+    [
+        ({"COLUMNS": "0"}, 100),  # nonsense: the terminal's own width
+        ({"TERM": "dumb"}, 100),
+        ({"TERM": "dumb", "COLUMNS": "40"}, 40),
+        ({"COLUMNS": "40"}, 40),
+    ],
+)
+def test_odd_terminals_get_a_readable_plan(extra_env: dict[str, str], width: int) -> None:
     shown = screen_text(100, extra_env)
     lines = shown.splitlines()
-    assert max(len(line) for line in lines) <= 100
+    assert max(len(line) for line in lines) <= width
+    assert max(len(line) for line in lines) > width - 10  # and uses it
     assert "…" not in shown
     assert "Recommended mix" in shown
     if extra_env.get("TERM") == "dumb":
@@ -212,17 +215,7 @@ def test_odd_terminals_get_a_readable_plan(extra_env: dict[str, str]) -> None:
 
 def test_the_highlighted_type_is_described_whole_in_60_columns(tmp_path: Path) -> None:
     kb = load_knowledge(None)
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "crstrat", "plan"],
-        cwd=str(tmp_path),
-        env=env(),
-        dimensions=(40, 60),
-        timeout=20,
-        encoding="utf-8",
-        codec_errors="replace",
-    )
-    child.logfile_read = io.StringIO()
+    child = spawn(tmp_path, "plan", columns=60)
     answer(child, QUESTIONS[:2])
     child.expect_exact("Description:")
     first = kb.types[0]

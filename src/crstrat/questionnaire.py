@@ -98,17 +98,22 @@ class _Terminal:
             columns = 80
         return max(columns or 80, 30)
 
-    def worded(self, message: str, instruction: str) -> tuple[str, str]:
+    def worded(self, message: str, instruction: str, answer: int = 0) -> tuple[str, str]:
         """The question and its hint broken at spaces to fit the terminal (prompt_toolkit
-        would break them inside words): the hint follows the question when it fits
-        on its line, else goes on lines of its own below."""
+        would break them inside words). The hint follows the question when it fits
+        on its line, else goes on lines of its own below; so does the answer, once
+        given, when ``answer`` characters would not fit after the question."""
         width = self.width()
         lines = textwrap.wrap(message, width - 3, subsequent_indent="  ") or [""]
-        room = width - len(lines[-1]) - (3 if len(lines) == 1 else 1) - 2
-        if len(instruction) <= room - 12:  # and room to type a short answer
-            return "\n".join(lines), instruction
-        hint = textwrap.wrap(instruction, width - 4, initial_indent="  ", subsequent_indent="  ")
-        return "\n".join(lines), "\n" + "\n".join(hint)
+        # "? " before the first line, a space after the question, another before the hint
+        after = width - len(lines[-1]) - (4 if len(lines) == 1 else 2)
+        fresh_line = answer > after
+        question = "\n".join(lines) + ("\n " if fresh_line else "")
+        room = width - 3 if fresh_line else after
+        if len(instruction) <= room - 12:  # and room left to type a short answer
+            return question, instruction
+        hint = "\n  ".join(textwrap.wrap(instruction, width - 4))
+        return question, hint if fresh_line else "\n  " + hint
 
     def described(self, text: str) -> str:
         """A choice's description, broken at spaces under questionary's "Description:"."""
@@ -177,7 +182,8 @@ class _Terminal:
     def select(self, message: str, hint: str, choices: Sequence[Choice[T]], default: T | None) -> T:
         """One of ``choices`` (value, title[, description]), the pointer on ``default``."""
         options = self.options(choices)
-        message, instruction = self.worded(message, f"({hint}; arrow keys, Enter)")
+        longest = max(len(choice[1]) for choice in choices)
+        message, instruction = self.worded(message, f"({hint}; arrow keys, Enter)", longest)
         picked: T = self._ask(
             questionary.select(
                 message,
@@ -200,7 +206,10 @@ class _Terminal:
         """Any of ``choices`` (value, title[, description]), those in ``checked``
         ticked to start with."""
         options = self.options(choices, checked)
-        message, instruction = self.worded(message, f"({hint}; space ticks, Enter when done)")
+        # once answered, questionary shows "done" or the ticked titles in brackets
+        message, instruction = self.worded(
+            message, f"({hint}; space ticks, Enter when done)", answer=16
+        )
         picked: list[str] = self._ask(
             questionary.checkbox(
                 message,

@@ -9,9 +9,12 @@ apart by marker shape, fill and hatching, never by colour alone.
 The same plan gives the same bytes: the ids inside each SVG come from a fixed
 hash salt (the chart's id), and no date is written.
 
-Adding a chart is adding a function to ``SEGMENT_CHARTS``: it takes the plan, a
-segment and the knowledge base and returns a Chart, or None when the plan does
-not carry what it needs (e.g. lifetime value, once the plan has it).
+Adding a chart (say lifetime value against cost to serve, or each type's
+break-even retention gain, once the plan carries them) takes three lines: a
+function in ``SEGMENT_CHARTS`` that takes the plan, a segment, the knowledge base
+and the chart's id and returns a Chart (or None when the plan lacks what it
+needs), its name in ``report.CHART_NAMES``, and a ``<!-- chart {{
+seg.charts.NAME }} -->`` line where the report's template should show it.
 
 Imports matplotlib (about 0.3 s): import this module only when a report is made.
 """
@@ -36,6 +39,7 @@ from ..model import KnowledgeBase, Plan, SegmentPlan
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.axis import XAxis, YAxis
 
 #: Greys and patterns that survive greyscale printing; the mix is dark, the rest light.
 INK = "#1f2328"
@@ -49,11 +53,12 @@ CRITERION_STYLE = (
     ("#62b6cb", "xx"),
     ("#cae9ff", "\\\\"),
     ("#8d99ae", "||"),
-    ("#2b2d42", ""),
+    ("#e9c46a", "++"),  # economics: told from expectation by its lightness and cross
     ("#edf2f4", "--"),
 )
 ROLE_MARKER = {"primary": "*", "support": "D", "fallback": "s"}
 WIDTH_INCHES = 4.2  # narrow, with large type: a 390-px phone shows the text at about 9 px
+BAR_CHART_INCHES = 3.4
 FONT_SIZE = 12
 
 
@@ -67,8 +72,8 @@ class Chart(NamedTuple):
     svg: str
 
 
-def _figure(height_inches: float) -> tuple[Figure, Axes]:
-    figure = Figure(figsize=(WIDTH_INCHES, height_inches))
+def _figure(height_inches: float, width_inches: float = WIDTH_INCHES) -> tuple[Figure, Axes]:
+    figure = Figure(figsize=(width_inches, height_inches))
     FigureCanvasSVG(figure)
     axes = figure.add_subplot()
     for side in ("top", "right"):
@@ -174,6 +179,74 @@ def _spread(boxes: list[_Box], obstacles: list[_Box]) -> list[float]:
     return centres
 
 
+class _Point(NamedTuple):
+    """A type on the personal-touch chart: where it is (data and axes fraction)."""
+
+    label: str
+    role: str | None
+    touch: float
+    cost: float
+    x: float  # axes fraction
+    y: float  # axes fraction
+
+    @property
+    def label_on_right(self) -> bool:
+        return self.x < 0.55
+
+
+def _label_heights(points: list[_Point], height_inches: float) -> list[float]:
+    """Where each point's label goes up (axes fraction) so that no two labels and
+    no label and mark overlap; the box sizes come from the type size and the axes'
+    size in points (matplotlib's default axes take 0.775 of the width, 0.77 of the
+    height)."""
+    char = (FONT_SIZE - 1) * 0.55 / (WIDTH_INCHES * 72 * 0.775)
+    line = (FONT_SIZE - 1) * 1.25 / (height_inches * 72 * 0.77)
+    boxes = []
+    for point in points:
+        width = char * max(len(text) for text in point.label.splitlines())
+        height = line * (point.label.count("\n") + 1)
+        left = point.x + 0.03 if point.label_on_right else point.x - 0.03 - width
+        boxes.append(_Box(left, left + width, point.y - height / 2, height))
+    marks = [_Box(p.x - 0.025, p.x + 0.025, p.y - 0.035, 0.07) for p in points]
+    return _spread(boxes, marks)
+
+
+def _draw_point(axes: Axes, point: _Point, label_height: float) -> None:
+    """The point's mark (its role's shape, filled when in the mix) and its label,
+    with a leader line when the label had to move away from it."""
+    axes.scatter(
+        [point.touch],
+        [point.cost],
+        s=120 if point.role else 50,
+        marker=ROLE_MARKER.get(point.role or "", "o"),
+        facecolor=MIX_FILL if point.role else "white",
+        edgecolor=INK,
+        linewidth=1.2,
+        zorder=3,
+    )
+    right = point.label_on_right
+    leader = {"arrowstyle": "-", "color": "#8c959f", "linewidth": 0.6}
+    axes.annotate(
+        point.label,
+        (point.touch, point.cost),
+        xytext=(point.x + (0.035 if right else -0.035), label_height),
+        textcoords="axes fraction",
+        ha="left" if right else "right",
+        va="center",
+        fontsize=FONT_SIZE - 1,
+        fontweight="bold" if point.role else "normal",
+        color=INK,
+        arrowprops=leader if abs(label_height - point.y) > 0.02 else None,
+    )
+
+
+def _money_axis(axis: XAxis | YAxis, base: int) -> None:
+    """A log-scaled money axis with compact figures (``10k``, ``1M``) at powers of ``base``."""
+    axis.set_major_locator(LogLocator(base=base))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: _compact(value)))
+    axis.set_minor_formatter(NullFormatter())
+
+
 def touch_and_cost(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_id: str) -> Chart:
     """Each type's personal touch (0 to 1) across and its yearly cost per customer
     up (log scale); the mix's types are marked by role and named in bold."""
@@ -186,63 +259,22 @@ def touch_and_cost(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_id: st
     axes.set_yscale("log")
     axes.set_ylim(10**low, 10**high)
     axes.set_xlim(-0.08, 1.08)
-    # label boxes in axes fraction, from the type size and the axes' size in points
-    # (matplotlib's default axes take 0.775 of the width and 0.77 of the height)
-    char = (FONT_SIZE - 1) * 0.55 / (WIDTH_INCHES * 72 * 0.775)
-    line = (FONT_SIZE - 1) * 1.25 / (height_inches * 72 * 0.77)
-    labels, anchors, boxes = [], [], []
+    points = []
     for ranked, cost in zip(seg.ranking, costs, strict=True):
-        role = roles.get(ranked.type)
-        label = _label(kb.type(ranked.type).name + (f" ({role})" if role else ""), 18)
-        x = (kb.type(ranked.type).personal_touch + 0.08) / 1.16
-        y = (math.log10(cost) - low) / (high - low)
-        on_right = x < 0.55
-        width = char * max(len(text) for text in label.splitlines())
-        height = line * (label.count("\n") + 1)
-        left = x + 0.03 if on_right else x - 0.03 - width
-        labels.append(label)
-        anchors.append((x, y, on_right))
-        boxes.append(_Box(left, left + width, y - height / 2, height))
-    marks = [_Box(x - 0.025, x + 0.025, y - 0.035, 0.07) for x, y, _ in anchors]
-    heights = _spread(boxes, marks)
-    lines = []
-    for ranked, cost, label, (x, y, right), height in zip(
-        seg.ranking, costs, labels, anchors, heights, strict=True
-    ):
-        rel_type = kb.type(ranked.type)
-        role = roles.get(ranked.type)
-        axes.scatter(
-            [rel_type.personal_touch],
-            [cost],
-            s=120 if role else 50,
-            marker=ROLE_MARKER.get(role or "", "o"),
-            facecolor=MIX_FILL if role else "white",
-            edgecolor=INK,
-            linewidth=1.2,
-            zorder=3,
+        rel_type, role = kb.type(ranked.type), roles.get(ranked.type)
+        points.append(
+            _Point(
+                _label(rel_type.name + (f" ({role})" if role else ""), 18),
+                role,
+                rel_type.personal_touch,
+                cost,
+                (rel_type.personal_touch + 0.08) / 1.16,
+                (math.log10(cost) - low) / (high - low),
+            )
         )
-        axes.annotate(
-            label,
-            (rel_type.personal_touch, cost),
-            xytext=(x + (0.035 if right else -0.035), height),
-            textcoords="axes fraction",
-            ha="left" if right else "right",
-            va="center",
-            fontsize=FONT_SIZE - 1,
-            fontweight="bold" if role else "normal",
-            color=INK,
-            arrowprops={"arrowstyle": "-", "color": "#8c959f", "linewidth": 0.6}
-            if abs(height - y) > 0.02
-            else None,
-        )
-        lines.append(
-            f"{rel_type.name}: personal touch {rel_type.personal_touch:.2f}, "
-            f"{money(ranked.costing.cost_per_customer, cur)} per customer a year"
-            + (f", {role} in the mix" if role else "")
-        )
-    axes.yaxis.set_major_locator(LogLocator(base=10))
-    axes.yaxis.set_minor_formatter(NullFormatter())
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: _compact(value)))
+    for point, height in zip(points, _label_heights(points, height_inches), strict=True):
+        _draw_point(axes, point, height)
+    _money_axis(axes.yaxis, 10)
     axes.set_xlabel("Personal touch (0 = none, 1 = a named person)", fontsize=FONT_SIZE)
     axes.set_ylabel(_label(f"Cost to serve a customer a year, {cur}", 28), fontsize=FONT_SIZE)
     axes.tick_params(labelsize=FONT_SIZE - 1)
@@ -252,7 +284,12 @@ def touch_and_cost(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_id: st
     description = (
         "Each relationship type by how personal it is (across) and what it costs "
         "per customer a year (up, log scale); filled marks are the recommended mix. "
-        + "; ".join(lines)
+        + "; ".join(
+            f"{kb.type(r.type).name}: personal touch {kb.type(r.type).personal_touch:.2f}, "
+            f"{money(r.costing.cost_per_customer, cur)} per customer a year"
+            + (f", {roles[r.type]} in the mix" if r.type in roles else "")
+            for r in seg.ranking
+        )
         + "."
     )
     return Chart(chart_id, title, description, _svg(figure, chart_id, title, description))
@@ -265,7 +302,8 @@ def cost_against_budget(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_i
     in_mix = {entry.type for entry in seg.mix}
     rows = [("Recommended mix", seg.total_annual_cost, True)]
     rows += [(kb.type(r.type).name, r.costing.annual_cost, r.type in in_mix) for r in seg.ranking]
-    figure, axes = _figure(0.45 * len(rows) + 1.3)
+    # narrower than the others: the names at the left take the rest of a phone's width
+    figure, axes = _figure(0.45 * len(rows) + 1.3, BAR_CHART_INCHES)
     positions = list(range(len(rows)))[::-1]
     values = [max(cost, 1.0) for _, cost, _ in rows]
     bars = axes.barh(
@@ -305,9 +343,7 @@ def cost_against_budget(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_i
             fontweight="bold",
         )
     axes.set_yticks(positions, [_label(name, 20) for name, _, _ in rows], fontsize=FONT_SIZE - 1)
-    axes.xaxis.set_major_locator(LogLocator(base=100))
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _compact(value)))
-    axes.xaxis.set_minor_formatter(NullFormatter())
+    _money_axis(axes.xaxis, 100)
     axes.tick_params(axis="x", labelsize=FONT_SIZE - 1)
     axes.set_xlabel(
         _label(f"Yearly cost, {cur} (log scale); hatched bars go past the budget", 44),
@@ -335,7 +371,7 @@ def score_breakdown(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_id: s
         kb.type(r.type).name + (f" ({roles[r.type]})" if r.type in roles else "")
         for r in seg.ranking
     ]
-    figure, axes = _figure(0.45 * len(seg.ranking) + 2.2)
+    figure, axes = _figure(0.45 * len(seg.ranking) + 2.4, BAR_CHART_INCHES)
     positions = list(range(len(seg.ranking)))[::-1]
     left = [0.0] * len(seg.ranking)
     for index, criterion in enumerate(criteria):
@@ -375,8 +411,8 @@ def score_breakdown(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_id: s
     axes.tick_params(axis="x", labelsize=FONT_SIZE - 1)
     axes.legend(
         loc="upper center",
-        bbox_to_anchor=(0.4, -0.25),
-        ncol=3,
+        bbox_to_anchor=(0.3, -0.22),
+        ncol=2,
         fontsize=FONT_SIZE - 1,
         frameon=False,
     )

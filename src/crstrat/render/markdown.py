@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ..figures import count, horizon_words, money, of_budget, points, printable, share
-from ..model import KnowledgeBase, MixEntry, Plan, SegmentPlan, Staffing
+from ..figures import count, horizon_words, listing, money, of_budget, points, printable, share
+from ..model import KnowledgeBase, MixEntry, Plan, RankedType, SegmentPlan, Staffing
 
 # Inline markdown only acts on these; the text never starts a line (it follows
 # "## " or a table pipe), so list and heading markers need no escape.
@@ -30,6 +30,18 @@ def table(header: list[str], rows: list[list[str]], align: str = "") -> list[str
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks) + " |"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return lines
+
+
+def strongest_reasons(ranked: RankedType) -> str:
+    """A type's two strongest reasons, and its weakest when that is poor. The
+    economics reason is left to the cost columns beside it."""
+    worded = [r for r in ranked.reasons if r.criterion != "economics"]
+    top = sorted(worded, key=lambda r: -r.contribution)[:2]
+    weakest = min(worded, key=lambda r: r.fit)
+    why = "; ".join(r.text for r in top)
+    if weakest.fit < 0.4 and weakest not in top:
+        why += f"; but it {weakest.text}"
+    return why
 
 
 def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
@@ -79,7 +91,6 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
     out += ["### Every type, best first", ""]
     rows = []
     for ranked in seg.ranking:
-        top = sorted(ranked.reasons, key=lambda r: -r.contribution)[:2]
         rows.append(
             [
                 escape(kb.type(ranked.type).name),
@@ -88,7 +99,7 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
                 money(ranked.costing.cost_per_customer, cur),
                 "yes" if ranked.costing.affordable else "no",
                 _points(ranked.break_even_retention_gain),
-                escape("; ".join(r.text for r in top)),
+                escape(strongest_reasons(ranked)),
             ]
         )
     out += table(
@@ -111,17 +122,13 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
             for c in seg.tactics
         ]
     if s.existing:
-
-        def names(ids: tuple[str, ...]) -> str:
-            return escape(", ".join(kb.type(t).name for t in ids)) or "none"
-
-        out += [
-            "",
-            "### What you already have",
-            "",
-            f"Keep: {names(seg.existing.keep)}. Add: {names(seg.existing.add)}. "
-            f"Drop: {names(seg.existing.drop)}.",
+        review = seg.existing
+        moves = [
+            f"{verb} {escape(listing([kb.type(t).name for t in ids]))}."
+            for verb, ids in (("Keep", review.keep), ("Add", review.add), ("Drop", review.drop))
+            if ids
         ]
+        out += ["", "### What you already have", "", " ".join(moves)]
     if seg.warnings:
         out += ["", "### Warnings", ""]
         out += [f"- {escape(w)}" for w in seg.warnings]

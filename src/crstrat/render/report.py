@@ -35,7 +35,16 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..errors import InputError
-from ..figures import count, horizon_words, listing, money, printable, share, share_or_times
+from ..figures import (
+    count,
+    horizon_words,
+    listing,
+    money,
+    of_budget,
+    printable,
+    share,
+    share_or_times,
+)
 from ..model import KnowledgeBase, MixEntry, Plan, Reason, SegmentPlan
 from ..whatif import AnswerChange, BudgetShift, WhatIf
 from .markdown import escape
@@ -142,7 +151,7 @@ def _why(kb: KnowledgeBase, seg: SegmentPlan) -> list[str]:
     name = kb.type(primary.type).name
     strongest = sorted(primary.reasons, key=lambda r: -r.contribution)[:2]
     sentences = [
-        f"{name} is the primary type: {primary_entry.why}.",
+        f"{name} is the primary type, {primary_entry.why}.",
         f"It {', and it '.join(r.text for r in strongest)}.",
     ]
     support = [kb.type(e.type).name.lower() for e in seg.mix if e.role == "support"]
@@ -160,15 +169,18 @@ def _why(kb: KnowledgeBase, seg: SegmentPlan) -> list[str]:
         text = "; ".join(parts)
         sentences.append(text[:1].upper() + text[1:] + ".")
     weakest = min(primary.reasons, key=lambda r: r.fit)
-    if weakest.fit < 0.4 and not _more_than_needed(weakest, seg):
+    if weakest.fit < 0.4 and not _said_elsewhere(weakest, seg):
         sentences.append(f"Watch one weakness: it {weakest.text}.")
     return [md(s) for s in sentences]
 
 
-def _more_than_needed(reason: Reason, seg: SegmentPlan) -> bool:
-    """A poor fit to an offer that needs little explanation means the type gives
-    more than the offer needs: a cost (the economics say so), not a weakness."""
-    return reason.criterion == "complexity" and seg.complexity == "low"
+def _said_elsewhere(reason: Reason, seg: SegmentPlan) -> bool:
+    """A poor fit that is no weakness to watch: to an offer that needs little
+    explanation it means the type gives more than the offer needs (a cost, which
+    the economics say), and against no budget at all the warnings say it."""
+    if reason.criterion == "complexity":
+        return seg.complexity == "low"
+    return reason.criterion == "economics" and seg.budget <= 0
 
 
 def _cost_pressure(kb: KnowledgeBase, seg: SegmentPlan, used: float) -> str:
@@ -176,7 +188,7 @@ def _cost_pressure(kb: KnowledgeBase, seg: SegmentPlan, used: float) -> str:
     if seg.budget <= 0:
         return "There is no budget for relationships."
     if used > TIGHT_BUDGET:
-        return f"The mix takes {share_or_times(used)} of the budget."
+        return f"The mix takes {of_budget(seg.total_annual_cost, seg.budget)}."
     return ""
 
 
@@ -231,14 +243,19 @@ def _shift(
     if shift is None:
         return None
     per_customer = _round_money(shift.budget_per_customer, upward=shift.direction == "raise")
-    revenue_share = ""
+    revenue_share = of_revenue = ""
     if seg.customer_value > 0:
         fraction = per_customer / seg.customer_value
         revenue_share = share(fraction) if fraction >= 0.0005 else "less than 0.1%"
+        # past twice the revenue a share reads as nonsense ("1,379.6% of revenue")
+        of_revenue = (
+            f"{revenue_share} of revenue" if fraction < 2 else f"{fraction:,.0f} times the revenue"
+        )
     return {
         "per_customer": md(money(per_customer, currency)),
         "budget": md(money(per_customer * seg.segment.customers, currency)),
         "revenue_share": md(revenue_share),
+        "of_revenue": md(of_revenue),
         "primary": md(kb.type(shift.primary).name),
         "mix": _mix_text(kb, shift.mix),
     }
@@ -382,10 +399,20 @@ def _segment(
         def names(ids: tuple[str, ...]) -> str:
             return md(", ".join(kb.type(t).name for t in ids) or "none")
 
+        moves = [
+            f"{verb} {listing([kb.type(t).name for t in ids])}."
+            for verb, ids in (
+                ("Keep", seg.existing.keep),
+                ("Add", seg.existing.add),
+                ("Drop", seg.existing.drop),
+            )
+            if ids
+        ]
         existing = {
             "keep": names(seg.existing.keep),
             "add": names(seg.existing.add),
             "drop": names(seg.existing.drop),
+            "moves": md(" ".join(moves)),
         }
     return {
         "name": md(s.name),

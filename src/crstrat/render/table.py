@@ -17,14 +17,16 @@ import io
 import os
 import shutil
 from collections.abc import Iterator
+from typing import NamedTuple
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
 from ..figures import count, horizon_words, money, of_budget, points, printable, share
-from ..model import KnowledgeBase, MixEntry, Plan, RankedType, SegmentPlan, Staffing
+from ..model import KnowledgeBase, MixEntry, Plan, SegmentPlan, Staffing
 
 ROLE_STYLE = {"primary": "bold green", "support": "cyan", "fallback": "yellow"}
 MIN_WIDTH = 30  # a narrower console (or COLUMNS=0) is laid out at the terminal's real size
@@ -115,13 +117,37 @@ def _staffing(seg: SegmentPlan, kb: KnowledgeBase, staffing: tuple[Staffing, ...
     return _t(f"Staff: {'; '.join(parts)}." if parts else "", "dim")
 
 
-def _name_and_figure(name: Text, figure: Text) -> Table:
-    """A name that wraps on the left and a figure kept whole on the right."""
-    line = Table.grid(expand=True, padding=(0, 1))
-    line.add_column(ratio=1)
-    line.add_column(justify="right", no_wrap=True)
-    line.add_row(name, figure)
-    return line
+class _NameAndFigure:
+    """A name that wraps on the left and a figure kept whole on the right; when
+    the figure leaves the name no room for its longest word, the figure goes on
+    a line of its own under the name, to the right."""
+
+    def __init__(self, name: Text, figure: Text) -> None:
+        self.name = name
+        self.figure = figure
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        longest = max((len(word) for word in self.name.plain.split()), default=0)
+        widest = self.name.cell_len + 1 + self.figure.cell_len
+        return Measurement(max(longest, self.figure.cell_len), widest).clamp(
+            max_width=options.max_width
+        )
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        longest = max((len(word) for word in self.name.plain.split()), default=0)
+        if longest + 1 + self.figure.cell_len <= options.max_width:
+            line = Table.grid(expand=True, padding=(0, 1))
+            line.add_column(ratio=1)
+            line.add_column(justify="right", no_wrap=True)
+            line.add_row(self.name, self.figure)
+            yield line
+        else:
+            yield self.name
+            yield Text.assemble(self.figure, justify="right")
+
+
+def _name_and_figure(name: Text, figure: Text) -> _NameAndFigure:
+    return _NameAndFigure(name, figure)
 
 
 def _mix_rows(plan: Plan, mix: tuple[MixEntry, ...], kb: KnowledgeBase) -> Table:
@@ -216,78 +242,97 @@ def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+class _Row(NamedTuple):
+    """One type of the ranking, its cells ready to lay out."""
+
+    name: Text
+    score: str
+    cost: str
+    per_customer: str
+    bar: Text
+    used: Text
+
+
+def _rows(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, ascii_only: bool) -> list[_Row]:
+    cur = plan.currency
+    in_mix = {entry.type for entry in seg.mix}
+    rows = []
+    for ranked in seg.ranking:
+        cost = ranked.costing.annual_cost
+        mark = " *" if ranked.type in in_mix else ""
+        budget = seg.mix_budget  # with a top tier, the rest's share of the budget
+        if budget <= 0:
+            used = "n/a"
+        else:
+            used = share(cost / budget) if cost <= 2 * budget else f"{cost / budget:,.0f}x"
+        rows.append(
+            _Row(
+                Text.assemble(_t(kb.type(ranked.type).name), (mark, "bold green")),
+                f"{ranked.score:.2f}",
+                money(cost, cur),
+                money(ranked.costing.cost_per_customer, cur),
+                budget_bar(cost, budget, ascii_only=ascii_only),
+                _t(used, "" if ranked.costing.affordable else "red"),
+            )
+        )
+    return rows
+
+
+def _ranking_stacked(rows: list[_Row], width: int) -> Table:
+    """Two lines a type: its name and score, then its cost and its bar (three
+    lines, the bar under the cost, when both do not fit on one)."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(ratio=1)
+    pad = max(len(row.used) for row in rows) + 1
+    number = len(str(len(rows))) + 1
+    one_line = number + max(len(row.cost) for row in rows) + 1 + BAR_CELLS + 1 + pad <= width
+    for position, row in enumerate(rows, start=1):
+        figure = row.bar + Text(" " * (pad - len(row.used))) + row.used
+        lines: list[RenderableType] = [_name_and_figure(row.name, _t(row.score))]
+        if one_line:
+            lines.append(_name_and_figure(_t(row.cost), figure))
+        else:
+            lines += [_t(row.cost), figure]
+        grid.add_row(str(position), Group(*lines))
+    return grid
+
+
+def _ranking_columns(rows: list[_Row], per_customer: bool) -> Table:
+    """A row a type, in columns (with the cost per customer when there is room)."""
+    table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Type", ratio=1)
+    for header in ("Score", "Yearly cost", "Per customer")[: 3 if per_customer else 2]:
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("Budget", no_wrap=True)
+    table.add_column("", justify="right", no_wrap=True)
+    for position, row in enumerate(rows, start=1):
+        figures = (row.score, row.cost, row.per_customer)[: 3 if per_customer else 2]
+        table.add_row(str(position), row.name, *map(_t, figures), row.bar, row.used)
+    return table
+
+
 def _ranking(
     plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, width: int, ascii_only: bool
 ) -> list[RenderableType]:
-    cur = plan.currency
-    title = _heading("Every type, best first", " (yearly cost against the budget)")
-    in_mix = {entry.type for entry in seg.mix}
-
-    def name(ranked: RankedType) -> Text:
-        mark = " *" if ranked.type in in_mix else ""
-        return Text.assemble(_t(kb.type(ranked.type).name), (mark, "bold green"))
-
-    def used(ranked: RankedType) -> Text:
-        cost, budget = ranked.costing.annual_cost, seg.mix_budget
-        words = share(cost / budget) if budget > 0 and cost <= 2 * budget else ""
-        if not words:
-            words = f"{cost / budget:,.0f}x" if budget > 0 else "n/a"
-        return _t(words, "" if ranked.costing.affordable else "red")
-
-    costs = [money(ranked.costing.annual_cost, cur) for ranked in seg.ranking]
-    names = [kb.type(ranked.type).name for ranked in seg.ranking]
-    longest_word = max(len(word) for name_ in names for word in name_.split())
-    # columns: #, type (at least its longest word and the mix mark), score, cost, bar,
-    # share, and two spaces between each two
-    columns_need = 1 + longest_word + 2 + 5 + max(map(len, costs)) + BAR_CELLS + 1 + 6 + 5 * 2
-    if width < columns_need:  # two lines a type: name and score, then cost and bar
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(justify="right", no_wrap=True)
-        grid.add_column(ratio=1)
-        figures = [used(ranked) for ranked in seg.ranking]
-        pad = max(len(figure) for figure in figures)
-        for position, (ranked, figure) in enumerate(zip(seg.ranking, figures, strict=True), 1):
-            bar = budget_bar(ranked.costing.annual_cost, seg.mix_budget, ascii_only=ascii_only)
-            figure.pad_left(pad + 1 - len(figure))
-            grid.add_row(
-                str(position),
-                Group(
-                    _name_and_figure(name(ranked), _t(f"{ranked.score:.2f}")),
-                    _name_and_figure(_t(money(ranked.costing.annual_cost, cur)), bar + figure),
-                ),
-            )
-        body: RenderableType = grid
+    """Every type ranked with its cost against the budget: in columns when the
+    names keep room for their longest word, else stacked."""
+    rows = _rows(plan, seg, kb, ascii_only)
+    names = [row.name.plain.removesuffix(" *") for row in rows]
+    longest_word = max(len(word) for name in names for word in name.split())
+    # #, type (its longest word and the mix mark), score, cost, bar, share; 2 spaces apart
+    columns_need = 1 + longest_word + 2 + 5 + max(len(r.cost) for r in rows) + BAR_CELLS + 7 + 5 * 2
+    room_for_more = width - columns_need - (max(map(len, names)) - longest_word)
+    if width < columns_need:
+        body: RenderableType = _ranking_stacked(rows, width)
     else:
-        table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
-        table.add_column("#", justify="right", no_wrap=True)
-        table.add_column("Type", ratio=1)
-        table.add_column("Score", justify="right", no_wrap=True)
-        table.add_column("Yearly cost", justify="right", no_wrap=True)
-        per_customer = [money(r.costing.cost_per_customer, cur) for r in seg.ranking]
-        full_names = max(map(len, names)) - longest_word
-        wide = width >= columns_need + full_names + max(12, *map(len, per_customer)) + 2
-        if wide:
-            table.add_column("Per customer", justify="right", no_wrap=True)
-        table.add_column("Budget", no_wrap=True)
-        table.add_column("", justify="right", no_wrap=True)
-        for position, ranked in enumerate(seg.ranking, start=1):
-            cells: list[RenderableType] = [
-                str(position),
-                name(ranked),
-                f"{ranked.score:.2f}",
-                _t(money(ranked.costing.annual_cost, cur)),
-            ]
-            if wide:
-                cells.append(_t(money(ranked.costing.cost_per_customer, cur)))
-            cells += [
-                budget_bar(ranked.costing.annual_cost, seg.mix_budget, ascii_only=ascii_only),
-                used(ranked),
-            ]
-            table.add_row(*cells)
-        body = table
+        per_customer = room_for_more >= max(12, *(len(r.per_customer) for r in rows)) + 2
+        body = _ranking_columns(rows, per_customer)
     past = ">" if ascii_only else "▶"
     key = f"* in the recommended mix. A full bar is the whole budget; {past} goes past it"
     key += " (5x: five times the budget)."
+    title = _heading("Every type, best first", " (yearly cost against the budget)")
     return [Text(), title, body, _t(key, "dim")]
 
 
@@ -351,19 +396,21 @@ def renderables(
 
 
 def _usable_width(console: Console) -> int:
-    """The console's width, or the terminal's real size when that is nonsense
-    (``COLUMNS=0`` or a tiny value), never below ``MIN_WIDTH``."""
-    if console.width >= MIN_WIDTH:
-        return console.width
-    # shutil skips a COLUMNS that is not a positive number and asks the terminal
-    return max(shutil.get_terminal_size((80, 24)).columns, MIN_WIDTH)
+    """The console's width; on a dumb terminal (which rich takes as 80 columns) or
+    when the width is nonsense (``COLUMNS=0``), the terminal's own: a positive
+    ``COLUMNS``, else what the terminal says. Never below ``MIN_WIDTH``."""
+    width = console.width
+    if console.is_dumb_terminal or width < MIN_WIDTH:
+        # shutil skips a COLUMNS that is not a positive number and asks the terminal
+        width = shutil.get_terminal_size((80, 24)).columns
+    return max(width, MIN_WIDTH)
 
 
 def print_plan(console: Console, plan: Plan, kb: KnowledgeBase, *, details: bool = False) -> None:
     """Print the plan on a console (colour and width as the console decides)."""
     width = _usable_width(console)
     if width != console.width:
-        console.width = width
+        console.size = (width, console.height)
     ascii_only = console.options.ascii_only or os.environ.get("TERM") == "dumb"
     for part in renderables(plan, kb, width, details=details, ascii_only=ascii_only):
         console.print(part)
