@@ -17,37 +17,8 @@ from .errors import InputError
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` all at once, or not at all."""
-    target = path.expanduser()
-    folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise InputError("is a folder; give a file name to write to", source=str(path))
-    if not folder.is_dir():
-        raise InputError(f"cannot be written: the folder {folder} does not exist", source=str(path))
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise InputError(f"cannot be written ({exc.strerror or exc})", source=str(path)) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        if target.exists():
-            # keep the permissions the file had
-            os.chmod(temp, target.stat().st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        if isinstance(exc, OSError):
-            raise InputError(
-                f"cannot be written ({exc.strerror or exc})", source=str(path)
-            ) from None
-        raise
+    with atomic_writer(path) as out:
+        out.write(text)
 
 
 @contextlib.contextmanager
@@ -57,7 +28,7 @@ def atomic_writer(path: Path) -> Iterator[TextIO]:
     What is written goes to a temporary file beside ``path``; leaving the block
     normally renames it into place (``path`` keeps its permissions), an exception
     removes it and leaves ``path`` as it was. For output too large to hold in memory
-    (``crstrat grade`` of a whole MOOC); small texts use :func:`write_atomic`.
+    (``crstrat grade`` of a whole MOOC); :func:`write_atomic` writes a text at once.
     """
     target = path.expanduser()
     folder = target.parent if str(target.parent) else Path(".")

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, NamedTuple, TextIO
 import typer
 
 from ._common import KbOption, console, format_option, is_terminal, load_kb, stdout_is_terminal
+from ._outputs import choose_format as pick_format
+from ._outputs import output_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -100,18 +102,7 @@ MinScoreOption = Annotated[
     ),
 ]
 FormatOption = Annotated[GradeFormat | None, format_option()]
-OutputOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        metavar="FILE",
-        help="Write the grades to FILE (atomically) instead of stdout; its extension "
-        "(.json, .csv) picks the format unless --format is given.",
-        show_default=False,
-        dir_okay=False,
-    ),
-]
+OutputOption = Annotated[Path | None, output_option("the grades", ".json, .csv")]
 CaseOption = Annotated[
     Path | None,
     typer.Option(
@@ -309,12 +300,8 @@ def exit_code(report: GradeReport) -> int:
 
 def choose_format(fmt: GradeFormat | None, output: Path | None) -> GradeFormat:
     """The explicit format, else the output file's extension, else terminal or not."""
-    if fmt is not None:
-        return fmt
-    if output is not None:
-        by_suffix = {".json": GradeFormat.json, ".csv": GradeFormat.csv}
-        return by_suffix.get(output.suffix.lower(), GradeFormat.table)
-    return GradeFormat.table if stdout_is_terminal() else GradeFormat.json
+    by_suffix = {".json": GradeFormat.json, ".csv": GradeFormat.csv}
+    return pick_format(fmt, output, by_suffix, GradeFormat.table, GradeFormat.json)
 
 
 def grade(
