@@ -197,8 +197,8 @@ def _indent(text: str) -> tuple[int, int]:
 
 def block_text(items: list[dict[str, Any]], text: str) -> str:
     """The ``customer_relationships`` block for ``items``, written by ruamel.yaml in the
-    canvas's own indentation and list style, each entry under a comment that gives its
-    roles."""
+    canvas's own indentation, list style and spacing, each entry under a comment that
+    gives its roles."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -211,9 +211,12 @@ def block_text(items: list[dict[str, Any]], text: str) -> str:
             linked.fa.set_flow_style()
         links = CommentedMap(customer_segments=linked)
         seq.append(CommentedMap(id=item["id"], name=item["name"], **{"for": links}))
+    # a blank line between two entries where the canvas has one between its items
+    spaced = re.search(r"\n[ \t]*\n *- id:", text) is not None
     for index, item in enumerate(items):
         comment = "crstrat: " + "; ".join(item["roles"])
-        seq.yaml_set_comment_before_after_key(index, before=comment, indent=offset)
+        gap = "\n" if spaced and index else ""
+        seq.yaml_set_comment_before_after_key(index, before=gap + comment, indent=offset)
     yaml = YAML()
     yaml.width = 4096  # never fold a long name
     yaml.indent(mapping=2, sequence=sequence, offset=offset)
