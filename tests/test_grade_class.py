@@ -239,3 +239,26 @@ def test_the_caches_stay_bounded(
     before = dict(grader._plans)
     grader.grade_file(tmp_path / "s9.yaml")
     assert grader._plans == before
+
+
+def test_with_a_case_students_may_hand_in_just_the_proposals(
+    cli: Cli, assigned: dict[str, Path], tmp_path: Path
+) -> None:
+    short = tmp_path / "class" / "short.yaml"
+    short.write_text(
+        "crstrat: 1\n"
+        "segments:\n"
+        "  - {name: small teams, proposal: [dedicated_personal_assistance, personal_assistance]}\n"
+        "  - {name: Growing companies, proposal: [dedicated_personal_assistance, personal_assistance]}\n"
+        "  - {name: Enterprises, proposal: [dedicated_personal_assistance, personal_assistance]}\n",
+        encoding="utf-8",
+    )
+    results = by_file(
+        cli("grade", tmp_path / "class", "--case", assigned["case"], "-f", "json").out
+    )
+    assert results["short"]["error"] is None
+    assert results["short"]["score"] == results["honest"]["score"]
+    assert all(not s["changed"] for s in results["short"]["segments"])
+    # without the case, such a file is incomplete
+    alone = by_file(cli("grade", short, "-f", "json").out)["short"]
+    assert alone["score"] is None and "is required" in alone["error"]
