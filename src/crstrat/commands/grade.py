@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shutil
 import sys
@@ -287,9 +288,14 @@ def with_progress(results: Iterator[Graded], total: int) -> Iterator[Graded]:
         return
     from rich.progress import Progress
 
+    # the first result before the bar: grading processes are forked before the bar's
+    # thread starts (forking a process that runs threads can deadlock the child)
+    first = next(results, None)
+    if first is None:
+        return
     with Progress(console=console(stderr=True), transient=True) as progress:
         task = progress.add_task("Grading", total=total)
-        for item in results:
+        for item in itertools.chain([first], results):
             yield item
             progress.advance(task)
 
