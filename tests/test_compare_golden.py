@@ -7,11 +7,11 @@ Regenerate them after an intended change with
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 import pytest
 
+from conftest import assert_golden
 from crstrat.answers import load_answers
 from crstrat.comparison import Comparison, Scenario, compare
 from crstrat.knowledge import example_path
@@ -44,10 +44,7 @@ def scenarios(kb: KnowledgeBase) -> Comparison:
 
 
 def check(name: str, text: str) -> None:
-    golden = GOLDEN / name
-    if os.environ.get("CRSTRAT_UPDATE_GOLDEN"):
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / name, text)
 
 
 @pytest.mark.parametrize("width", [80, 60])

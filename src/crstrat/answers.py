@@ -18,9 +18,19 @@ from types import MappingProxyType
 from typing import Any
 
 from . import yamlfile
+from .economics import exchange_rate
 from .errors import InputError
 from .figures import printable
-from .model import CHANNELS, COMPLEXITIES, GOALS, MARKETS, Answers, KnowledgeBase, Segment
+from .model import (
+    CHANNELS,
+    COMPLEXITIES,
+    GOALS,
+    MARKETS,
+    Answers,
+    KnowledgeBase,
+    Segment,
+    TopTier,
+)
 
 SCHEMA_VERSION = 1
 
@@ -31,7 +41,7 @@ MAX_AMOUNT = 1e12
 MAX_PURCHASES = 1e6
 MAX_NAME = 200
 
-TOP_KEYS = ("crstrat", "company", "currency", "segments")
+TOP_KEYS = ("crstrat", "company", "currency", "exchange_rate", "discount_rate", "segments")
 SEGMENT_KEYS = (
     "name",
     "expectation",
@@ -46,8 +56,14 @@ SEGMENT_KEYS = (
     "channels",
     "existing",
     "proposal",
+    "gross_margin",
+    "retention_rate",
+    "new_customers_per_year",
+    "acquisition_cost",
+    "top_tier",
 )
 REQUIRED_SEGMENT_KEYS = SEGMENT_KEYS[:6]  # name ... spend_per_purchase
+_KNOWN_KEYS = frozenset(TOP_KEYS + SEGMENT_KEYS)
 
 KeyPath = tuple[str | int, ...]
 
@@ -61,8 +77,15 @@ def format_path(path: Sequence[str | int]) -> str:
         else:
             # keys come from the user: control characters shown, long ones cut
             shown = printable(part if len(part) <= 60 else part[:60] + "…")
+            if yamlfile.hiding_content() and not _near_known_key(part):
+                shown = "(a key, not shown)"  # a misspelt key is feedback, anything else content
             out += f".{shown}" if out else shown
     return out
+
+
+def _near_known_key(key: str) -> bool:
+    """True for an answers key, or one misspelt (what did_you_mean would name)."""
+    return key in _KNOWN_KEYS or bool(did_you_mean(key, sorted(_KNOWN_KEYS)))
 
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str:
@@ -168,6 +191,54 @@ def _customers(value: object) -> int:
     return int(number)
 
 
+def _whole(value: object, *, what: str) -> int:
+    number = _number(value, low=0, high=MAX_CUSTOMERS, what=what)
+    if number != int(number):
+        raise FieldError(f"must be a whole number ({what}), got {value!r}")
+    return int(number)
+
+
+def _top_tier(value: object) -> TopTier:
+    """``top_tier``: {customers_share: 0 < x < 1, revenue_share: customers_share <= x < 1}."""
+    what = "a mapping with customers_share and revenue_share"
+    if not isinstance(value, dict):
+        raise FieldError(f"must be {what}, got {_describe(value)}")
+    keys = ("customers_share", "revenue_share")
+    for key in value:
+        if key not in keys:
+            raise FieldError(
+                f"has the unknown key {yamlfile.shown(key)}"
+                f"{did_you_mean(str(key), keys)}; allowed: {', '.join(keys)}"
+            )
+    shares = []
+    for key in keys:
+        if key not in value:
+            raise FieldError(f"needs {key} ({what})")
+        try:
+            share = _number(value[key], low=0, high=1, low_open=True, what="a share above 0")
+        except FieldError as exc:
+            raise FieldError(f"{key} {exc}") from None
+        if share >= 1:
+            raise FieldError(f"{key} must be below 1, got {value[key]!r}")
+        shares.append(share)
+    if shares[1] < shares[0]:
+        raise FieldError(
+            "revenue_share must be at least customers_share: the top tier is the most "
+            f"valuable customers, got {shares[1]:g} of revenue for {shares[0]:g} of customers"
+        )
+    return TopTier(*shares)
+
+
+def _retention(value: object) -> float:
+    number = _number(value, low=0, high=1, what="a share of customers kept a year, 0 to below 1")
+    if number >= 1:
+        raise FieldError(
+            "must be below 1 (a retention of 1 keeps every customer forever, and the "
+            f"lifetime value has no end), got {value!r}"
+        )
+    return number
+
+
 #: The numbers a person types that YAML reads as text, by segment key: thousands
 #: separated by commas (``1,200``) and, for a share, a percentage (``5%``). Each
 #: pattern matches only values within the key's bounds, so that the JSON Schema
@@ -245,6 +316,15 @@ def _field_checks(type_ids: tuple[str, ...]) -> Mapping[str, Callable[[object], 
         "channels": lambda v: _choices(v, CHANNELS, what="interaction formats"),
         "existing": lambda v: _choices(v, type_ids, what="relationship type ids"),
         "proposal": lambda v: _choices(v, type_ids, what="relationship type ids"),
+        "gross_margin": lambda v: _number(
+            v, low=0, high=1, low_open=True, what="a share of revenue, above 0 and at most 1"
+        ),
+        "retention_rate": _retention,
+        "new_customers_per_year": lambda v: _whole(v, what="new customers a year, 0 or more"),
+        "acquisition_cost": lambda v: _number(
+            v, low=0, high=MAX_AMOUNT, what="the cost of winning one customer, 0 or more"
+        ),
+        "top_tier": _top_tier,
     }
     return MappingProxyType(checks)
 
@@ -265,12 +345,25 @@ def validate_field(kb: KnowledgeBase, key: str, value: object) -> Any:
 
 
 def validate_top_field(key: str, value: object) -> Any:
-    """Check a top-level answer (company, currency)."""
+    """Check a top-level answer (company, currency, exchange_rate, discount_rate)."""
     try:
         if key == "company":
             return _text(value, what="the company's name")
         if key == "currency":
             return _text(value, what="a currency code such as USD")[:12]
+        if key == "exchange_rate":
+            return _number(
+                value,
+                low=0,
+                high=MAX_AMOUNT,
+                low_open=True,
+                what="units of the currency one unit of the knowledge base's currency buys",
+            )
+        if key == "discount_rate":
+            number = _number(value, low=0, high=1, what="a yearly rate, 0 to below 1")
+            if number >= 1:
+                raise FieldError(f"must be below 1, got {value!r}")
+            return number
     except FieldError as exc:
         raise InputError(str(exc), path=key) from None
     raise InputError(f"unknown key{did_you_mean(key, TOP_KEYS)}", path=key)
@@ -336,6 +429,11 @@ def _segment(kb: KnowledgeBase, raw: object, index: int, names: set[str]) -> Seg
         channels=clean.get("channels"),
         existing=clean.get("existing", ()),
         proposal=clean.get("proposal", ()),
+        gross_margin=clean.get("gross_margin"),
+        retention_rate=clean.get("retention_rate"),
+        new_customers_per_year=clean.get("new_customers_per_year"),
+        acquisition_cost=clean.get("acquisition_cost"),
+        top_tier=clean.get("top_tier"),
     )
 
 
@@ -367,17 +465,13 @@ def _document(kb: KnowledgeBase, data: object) -> Answers:
             "this crstrat reads version 1",
             ("crstrat",),
         )
-    company = currency = None
-    for key in ("company", "currency"):
+    top: dict[str, Any] = {}
+    for key in ("company", "currency", "exchange_rate", "discount_rate"):
         if data.get(key) is not None:
             try:
-                value = validate_top_field(key, data[key])
+                top[key] = validate_top_field(key, data[key])
             except InputError as exc:
                 raise _Located(exc.problem, (key,)) from None
-            if key == "company":
-                company = value
-            else:
-                currency = value
     segments = data.get("segments")
     if segments is None:
         raise _Located("is required: a list of one or more customer segments", ("segments",))
@@ -387,7 +481,13 @@ def _document(kb: KnowledgeBase, data: object) -> Answers:
         )
     names: set[str] = set()
     parsed = tuple(_segment(kb, raw, index, names) for index, raw in enumerate(segments))
-    return Answers(segments=parsed, company=company, currency=currency)
+    answers = Answers(segments=parsed, **top)
+    try:
+        exchange_rate(kb, answers)  # a currency with no known rate needs one
+    except InputError as exc:
+        where = ("currency",) if "currency" in data else ("exchange_rate",)
+        raise _Located(f"exchange_rate {exc.problem}", where) from None
+    return answers
 
 
 def validate_answers(

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import functools
 import importlib
+import io
+import os
+import signal
 import sys
-from typing import Annotated, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
 from . import __version__
 from .commands._common import new_app
-from .errors import EXIT_INTERRUPTED, EXIT_USAGE, CrstratError
+from .errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, CrstratError
 
 HELP = """\
 Advice on the Customer Relationships block of a Business Model Canvas.
@@ -28,7 +34,8 @@ Start here:
   crstrat plan --answers FILE -f json   from an answers file, as JSON
   crstrat types / crstrat explain TYPE  browse the knowledge base
 
-Exit codes: 0 done, 1 a check fell short, 2 bad input or usage, 130 interrupted.
+Exit codes: 0 done, 1 a check fell short, 2 bad input or usage, 130 interrupted
+(143 on SIGTERM, 129 on SIGHUP), 141 when the reader of stdout went away.
 """
 
 
@@ -86,12 +93,39 @@ def build(only: str | None = None) -> typer.Typer:
                 name,
                 help=module.HELP if command.uses_module_help else None,
                 no_args_is_help=command.no_args_is_help,
-            )(getattr(module, command.function))
+            )(_guarded(getattr(module, command.function)))
     for name, module_name in GROUPS.items():
         if only in (None, name):
             module = importlib.import_module(f"{__package__}.commands.{module_name}")
+            for info in module.app.registered_commands:
+                info.callback = _guarded(info.callback)
             app.add_typer(module.app, name=name)
     return app
+
+
+class _Stopped(BaseException):
+    """Carries Ctrl-C, a signal or a broken pipe past typer, which would turn the
+    first into a silent exit 130 and the last into exit 1 (a failed check)."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
+def _guarded(function: Any) -> Any:
+    """A command function whose interruptions reach :func:`run` as they are."""
+    if getattr(function, "_crstrat_guarded", False):
+        return function
+
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except (KeyboardInterrupt, BrokenPipeError) as exc:
+            raise _Stopped(exc) from None
+
+    guarded._crstrat_guarded = True  # type: ignore[attr-defined]
+    return guarded
 
 
 def _command_name(argv: list[str]) -> str | None:
@@ -100,24 +134,121 @@ def _command_name(argv: list[str]) -> str | None:
     return first if first in COMMANDS or first in GROUPS else None
 
 
+class _Signalled(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is, so that it stops as on Ctrl-C:
+    temporary files removed, the answers typed so far kept in a draft."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    raise _Signalled(signum)
+
+
+class _ClosedStream(io.TextIOBase):
+    """Stands for a standard stream the process was started without (``>&-``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, f"{self.name} is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _guard_streams() -> None:
+    """Keep file descriptors 0-2 taken and give a closed stream a clear failure.
+
+    Started with stdout closed, the first file crstrat opens would get
+    descriptor 1 and receive what is meant for stdout; /dev/null holds the
+    place instead, and writing to the closed stream fails with one line.
+    """
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.dup2(os.open(os.devnull, os.O_RDWR), fd)
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream("stdout")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (for the life of the process)
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: nothing more reaches stdout, not even at exit."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def run(argv: list[str]) -> int:
-    """Run the app; turn crstrat's errors into one line on stderr and an exit code."""
+    """Run the app; turn crstrat's errors into one line on stderr and an exit code.
+
+    A broken pipe (``crstrat types | head -1``) ends quietly with 141, as a tool
+    killed by SIGPIPE; SIGTERM and SIGHUP stop like Ctrl-C, with 128 + the
+    signal number (143, 129; Ctrl-C 130).
+    """
+    _guard_streams()
+    previous = {signum: signal.signal(signum, _on_signal) for signum in _STOP_SIGNALS}
+    try:
+        try:
+            return _run(argv)
+        except _Stopped as stopped:
+            raise stopped.cause from None
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except _Signalled as exc:
+        sys.stderr.write("\ncrstrat: interrupted\n")
+        return 128 + exc.signum
+    except KeyboardInterrupt:
+        sys.stderr.write("\ncrstrat: interrupted\n")
+        return EXIT_INTERRUPTED
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+#: Signals that stop crstrat as Ctrl-C does (SIGINT raises KeyboardInterrupt already).
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def _run(argv: list[str]) -> int:
     from typer import Abort
     from typer._click.exceptions import ClickException  # typer 0.28 bundles click
 
     try:
         app = build(_command_name(argv))
         result = app(args=argv, prog_name="crstrat", standalone_mode=False)
+        sys.stdout.flush()
     except CrstratError as exc:
-        from .figures import printable
-
-        # messages quote user input: control characters are shown, never acted on
-        sys.stderr.write(f"crstrat: error: {printable(exc.message)}\n")
-        return exc.exit_code
+        return _error(exc.message, exc.exit_code)
     except ClickException as exc:
         exc.show()
         return exc.exit_code if exc.exit_code else EXIT_USAGE
-    except (Abort, KeyboardInterrupt):
-        sys.stderr.write("\ncrstrat: interrupted\n")
-        return EXIT_INTERRUPTED
+    except Abort:
+        raise KeyboardInterrupt from None
+    except UnicodeEncodeError as exc:
+        return _error(
+            f"the output holds {exc.object[exc.start : exc.end]!a}, which stdout's encoding "
+            f"({exc.encoding}) cannot represent; use a UTF-8 locale (LC_ALL=C.UTF-8) or "
+            "PYTHONIOENCODING=utf-8, or write to a file with -o FILE",
+            EXIT_USAGE,
+        )
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # stdout on a full disk or closed; a file crstrat could not use
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _error(f"{where}{exc.strerror or exc}", EXIT_USAGE)
     return result if isinstance(result, int) else 0
+
+
+def _error(message: str, code: int) -> int:
+    from .figures import printable
+
+    # messages quote user input: control characters are shown, never acted on
+    sys.stderr.write(f"crstrat: error: {printable(message)}\n")
+    return code

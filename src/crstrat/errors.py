@@ -6,6 +6,8 @@ EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+#: stdout's reader went away (``| head -1``): quiet, as a tool killed by SIGPIPE.
+EXIT_BROKEN_PIPE = 141
 
 
 class CrstratError(Exception):

@@ -21,6 +21,21 @@ def share(fraction: float) -> str:
     return f"{percent:,.0f}%" if round(percent, 1).is_integer() else f"{percent:,.1f}%"
 
 
+def share_or_times(fraction: float) -> str:
+    """``0.057`` -> ``5.7%`` up to twice the whole, ``76.2`` -> ``76 times`` beyond
+    (nobody reads "7,616.7%")."""
+    return share(fraction) if fraction < 2 else f"{fraction:,.0f} times"
+
+
+def of_budget(cost: float, budget: float) -> str:
+    """A cost against a budget in words: ``5.7% of the budget``, ``77 times the budget``."""
+    if budget <= 0:
+        return "with no budget to compare"
+    fraction = cost / budget
+    words = share_or_times(fraction)
+    return f"{words} of the budget" if fraction < 2 else f"{words} the budget"
+
+
 def horizon_words(horizon: str) -> str:
     """``long_term`` -> ``long-term``; ``transactional`` stays as it is."""
     return horizon.replace("_", "-")
@@ -36,14 +51,42 @@ def listing(words: list[str] | tuple[str, ...], conjunction: str = "and") -> str
 
 
 def printable(text: object) -> str:
-    """User text made safe to show: control characters (escape sequences, bells,
-    carriage returns) become visible ``\\x1b``-style escapes instead of acting."""
+    """User text made safe to show: what would act on a terminal (escape sequences,
+    bells, carriage returns, line separators, bidirectional overrides) becomes a
+    visible ``\\x1b``-style escape; text, joiners and marks of every script included
+    (a zero-width joiner in an emoji, Persian's zero-width non-joiner), is shown
+    as it is."""
     out = []
     for ch in str(text):
-        if ch.isprintable() or ch == " ":
+        if ch.isprintable() or not _acts_on_terminal(ch):
             out.append(ch)
         elif ord(ch) < 0x100:
             out.append(f"\\x{ord(ch):02x}")
         else:
             out.append(f"\\u{ord(ch):04x}")
     return "".join(out)
+
+
+#: Bidirectional embeddings, overrides and isolates: they reorder what follows
+#: them on the line ("Trojan Source"); the marks (U+200E, U+200F, U+061C) do not.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def first_control_character(text: str) -> str | None:
+    """The first character of ``text`` that :func:`printable` would escape, other
+    than a line break or a tab; None when there is none."""
+    return next((ch for ch in text if ch not in "\n\t" and _acts_on_terminal(ch)), None)
+
+
+def _acts_on_terminal(ch: str) -> bool:
+    """True for a character that is not text to a terminal: a control character
+    (C0, C1, DEL), a line or paragraph separator, half a surrogate pair, a
+    bidirectional control."""
+    import unicodedata
+
+    return unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") or ch in _BIDI_CONTROLS
+
+
+def points(gain: float) -> str:
+    """A rise of a rate (0..1) as customers in 100: ``0.042`` -> ``4.2``; under 0.1 said so."""
+    return "under 0.1" if gain * 100 < 0.05 else f"{gain * 100:.1f}"

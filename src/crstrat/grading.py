@@ -49,11 +49,12 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 
 from .answers import answers_to_data, load_answers, read_answers_data, validate_answers
 from .comparison import Change, planned_values, segment_changes
+from .economics import exchange_rate
 from .errors import InputError, KnowledgeError
 from .figures import listing
 from .mix import plan_segment
 from .model import Answers, KnowledgeBase, MixEntry, RankedType, Segment, SegmentPlan
-from .scoring import context
+from .scoring import Terms
 
 #: How many plans and segment grades the caches keep (the oldest go first):
 #: a class answering one case shares them, and ten thousand different
@@ -210,22 +211,21 @@ class Grader:
         """
         if self.case is not None:
             return self._grade_against_case(self.case, answers, file)
-        currency = answers.currency or self.kb.defaults.currency
-        segments = tuple(self._graded(seg, currency) for seg in answers.segments)
+        terms = self._terms(answers)
+        segments = tuple(self._graded(terms, seg) for seg in answers.segments)
         score = sum(s.score for s in segments) / len(segments)
         return SubmissionGrade(file, score, self.passes(score), None, segments)
 
     def _grade_against_case(self, case: Answers, answers: Answers, file: str) -> SubmissionGrade:
         currency = case.currency or self.kb.defaults.currency
+        terms = self._terms(case)
         matched, added = match_segments(case.segments, answers.segments)
         segments = []
         for assigned, submitted in zip(case.segments, matched, strict=True):
             if submitted is None:
-                segments.append(self._left_out(assigned, currency))
+                segments.append(self._left_out(assigned, terms))
                 continue
-            grade = self._graded(
-                dataclasses.replace(assigned, proposal=submitted.proposal), currency
-            )
+            grade = self._graded(terms, dataclasses.replace(assigned, proposal=submitted.proposal))
             changed = segment_changes(assigned, submitted)
             if changed:
                 remark = Remark("case", 0.0, self._changed_text(changed))
@@ -237,8 +237,8 @@ class Grader:
         score = sum(s.score for s in segments) / len(segments)
         return SubmissionGrade(file, score, self.passes(score), None, tuple(segments), changed)
 
-    def _left_out(self, assigned: Segment, currency: str) -> SegmentGrade:
-        plan = self._recommendation((currency, _planned(assigned)), assigned, currency)
+    def _left_out(self, assigned: Segment, terms: Terms) -> SegmentGrade:
+        plan = self._recommendation((terms, _planned(assigned)), terms, assigned)
         remark = Remark(
             "case",
             1.0,
@@ -267,22 +267,28 @@ class Grader:
 
     # ------------------------------------------------------------------ one segment
 
+    def _terms(self, answers: Answers) -> Terms:
+        """The money terms every segment of ``answers`` is planned under."""
+        currency = answers.currency or self.kb.defaults.currency
+        return Terms(currency, exchange_rate(self.kb, answers).rate, answers.discount_rate)
+
     def _recommendation(
-        self, key: tuple[object, ...], segment: Segment, currency: str
+        self, key: tuple[object, ...], terms: Terms, segment: Segment
     ) -> SegmentPlan:
         plan = self._plans.get(key)
         if plan is None:
             unproposed = dataclasses.replace(segment, proposal=())
-            plan = plan_segment(self.kb, context(self.kb, unproposed, currency), tactics=False)
+            plan = plan_segment(self.kb, terms.context(self.kb, unproposed), tactics=False)
             _remember(self._plans, key, plan)
         return plan
 
-    def _graded(self, segment: Segment, currency: str) -> SegmentGrade:
-        planned = (currency, _planned(segment))
+    def _graded(self, terms: Terms, segment: Segment) -> SegmentGrade:
+        # the money terms change every amount, so they key the caches
+        planned = (terms, _planned(segment))
         key = (planned, segment.proposal)
         grade = self._grades.get(key)
         if grade is None:
-            plan = self._recommendation(planned, segment, currency)
+            plan = self._recommendation(planned, terms, segment)
             grade = self.grade_segment(segment, plan)
             _remember(self._grades, key, grade)
         return grade

@@ -18,16 +18,20 @@ from typing import Any, TypeVar
 from . import yamlfile
 from .answers import did_you_mean, format_path
 from .errors import InputError, KnowledgeError
+from .figures import first_control_character
 from .model import (
     CHANNELS,
     COMPLEXITIES,
     GOALS,
     HORIZONS,
     MARKETS,
+    BookSize,
     Challenge,
     CostModel,
     CostTip,
+    Currencies,
     Defaults,
+    EconomicsDefaults,
     Element,
     GradingRules,
     HorizonRule,
@@ -124,6 +128,7 @@ class _File:
             raise KnowledgeError(
                 exc.problem, source=exc.source, path=exc.path, line=exc.line
             ) from None
+        _refuse_control_characters(self)
 
     @property
     def text(self) -> str:
@@ -138,6 +143,26 @@ class _File:
             path=format_path(key_path) or None,
             line=yamlfile.line_of(self.text, key_path),
         )
+
+
+def _refuse_control_characters(file: _File) -> None:
+    """Refuse text (keys too) with a character that would act on a terminal (an
+    escape sequence, a bell, a bidirectional override): knowledge-base text is
+    shown in tables, explanations and grades as it is."""
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), file.data)]
+    while stack:
+        key_path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*key_path, str(k)), k) for k in value if isinstance(k, str))
+            stack.extend(((*key_path, str(k)), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*key_path, i), v) for i, v in enumerate(value))
+        elif isinstance(value, str) and (found := first_control_character(value)):
+            raise file.fail(
+                key_path,
+                f"contains the control character U+{ord(found):04X}, which would act on "
+                "the terminal; remove it",
+            )
 
 
 class _Reader:
@@ -298,6 +323,8 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
         "examples",
         "other_industries",
         "sources",
+        "retention_effect",
+        "job",
     )
     fit = r.child("fit").allow("goals", "horizon", "complexity", "market", "channels", "scale")
     scale = fit.child("scale").allow("ideal_min", "ideal_max")
@@ -310,15 +337,25 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
         "per_customer_per_year",
         "contacts_per_customer_per_year",
         "cost_per_contact",
+        "counter_cost_per_contact",
+        "contact_staff_cost_per_person",
+        "scale_economy",
         "staff",
         "assumptions",
     )
     contacts = cost.child("contacts_per_customer_per_year", required=False).allow(*COMPLEXITIES)
-    staff = cost.child("staff", required=False).allow("accounts_per_person", "cost_per_person")
+    staff = cost.child("staff", required=False).allow(
+        "accounts_per_person", "book_size", "cost_per_person"
+    )
     accounts: Mapping[str, float] = frozen_map()
-    if staff.data:
+    if "book_size" in staff.data and "accounts_per_person" in staff.data:
+        raise staff.fail(
+            "book_size", "gives the book a second time: keep book_size or accounts_per_person"
+        )
+    if staff.data and "book_size" not in staff.data:
         per = staff.child("accounts_per_person").allow(*MARKETS)
         accounts = frozen_map({m: per.number(m, 1.0) for m in MARKETS})
+    scale = cost.child("scale_economy", required=False).allow("from_customers", "exponent")
     similar = r.child("similar", required=False)
     for other in similar.data:
         if other not in type_ids:
@@ -354,6 +391,17 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
             accounts_per_person=accounts,
             cost_per_person=staff.number("cost_per_person") if staff.data else 0.0,
             assumptions=_sourced(cost, "assumptions"),
+            counter_cost_per_contact=(
+                cost.number("counter_cost_per_contact")
+                if "counter_cost_per_contact" in cost.data
+                else None
+            ),
+            book_size=_book_size(staff) if "book_size" in staff.data else None,
+            contact_staff_cost_per_person=cost.number(
+                "contact_staff_cost_per_person", 1.0, required=False
+            ),
+            scale_from_customers=scale.number("from_customers", 1.0) if scale.data else 0.0,
+            scale_exponent=scale.number("exponent", 0.0, 1.0) if scale.data else 1.0,
         ),
         definition=r.text("definition", required=False),
         characteristics=r.texts("characteristics"),
@@ -367,7 +415,83 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
             for i in r.items("other_industries", required=False)
         ),
         sources=r.texts("sources"),
+        retention_effect=r.number("retention_effect", 0.0, 1.0, required=False),
+        job=r.text("job", required=False) or r.text("id"),
     )
+
+
+def _book_size(staff: _Reader) -> BookSize:
+    """``cost.staff.book_size``: accounts per named person, from an account's worth."""
+    book = staff.child("book_size").allow(
+        "reference_value",
+        "reference_accounts",
+        "exponent",
+        "minimum",
+        "maximum",
+        "complexity_factor",
+    )
+    minimum = book.number("minimum", 1.0)
+    maxima = book.child("maximum").allow(*MARKETS)
+    maximum = frozen_map({m: maxima.number(m, minimum) for m in MARKETS})
+    accounts = book.child("reference_accounts").allow(*MARKETS)
+    factors = book.child("complexity_factor", required=False).allow(*COMPLEXITIES)
+    return BookSize(
+        reference_value=book.number("reference_value", 1e-9),
+        reference_accounts=frozen_map({m: accounts.number(m, 1e-9) for m in MARKETS}),
+        exponent=book.number("exponent", 0.0, 2.0),
+        minimum=minimum,
+        maximum=maximum,
+        complexity_factor=frozen_map(
+            {c: factors.number(c, 1e-9) for c in COMPLEXITIES} if factors.data else {}
+        ),
+    )
+
+
+def _economics(meta: _Reader) -> EconomicsDefaults | None:
+    """The ``economics`` block of meta.yaml, or None when it is left out."""
+    block = meta.child("economics", required=False).allow(
+        "gross_margin",
+        "retention_rate",
+        "discount_rate",
+        "min_ltv_to_cac",
+        "max_payback_months",
+    )
+    if not block.data:
+        return None
+    margin = block.child("gross_margin").allow(*MARKETS)
+    retention = block.child("retention_rate").allow(*MARKETS)
+    return EconomicsDefaults(
+        gross_margin=frozen_map({m: margin.number(m, 1e-9, 1.0) for m in MARKETS}),
+        retention_rate=frozen_map({m: retention.number(m, 0.0, 0.99) for m in MARKETS}),
+        discount_rate=block.number("discount_rate", 0.0, 0.99),
+        min_ltv_to_cac=block.number("min_ltv_to_cac"),
+        max_payback_months=block.number("max_payback_months"),
+    )
+
+
+def _currencies(meta: _Reader) -> Currencies | None:
+    """The ``currencies`` block of meta.yaml, or None when it is left out."""
+    block = meta.child("currencies", required=False).allow(
+        "cost_currency", "as_of", "source", "rates"
+    )
+    if not block.data:
+        return None
+    rates = block.child("rates")
+    return Currencies(
+        cost_currency=block.text("cost_currency"),
+        rates=frozen_map({str(code): rates.number(str(code), 1e-9) for code in rates.data}),
+        as_of=block.text("as_of"),
+        source=block.text("source"),
+    )
+
+
+def _builtin_block(read: Callable[[_Reader], T | None], key: str) -> T:
+    """A block of the built-in meta.yaml, for a custom base that leaves it out."""
+    file = _File(builtin_location(), "meta.yaml")
+    block = read(_Reader(file, file.data, ()))
+    if block is None:
+        raise file.fail((key,), "is required in the built-in knowledge base")
+    return block
 
 
 def _tactic(r: _Reader, type_ids: tuple[str, ...]) -> Tactic:
@@ -452,15 +576,6 @@ def _grading(meta: _Reader) -> GradingRules | None:
         unaffordable_penalty=block.number("unaffordable_penalty", 0.0, 1.0),
         min_score=block.number("min_score", 0.0, 1.0),
     )
-
-
-def _builtin_grading() -> GradingRules:
-    """The built-in rubric, for a custom knowledge base that has no grading block."""
-    file = _File(builtin_location(), "meta.yaml")
-    rules = _grading(_Reader(file, file.data, ()))
-    if rules is None:
-        raise file.fail(("grading",), "is required in the built-in knowledge base")
-    return rules
 
 
 def _sha256() -> Any:
@@ -557,6 +672,8 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "scoring",
         "mix",
         "grading",
+        "economics",
+        "currencies",
     )
     sources = {}
     for s in _unique(files["meta.yaml"], "sources", meta.items("sources"), lambda r: r):
@@ -610,6 +727,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "scale_penalty_per_decade",
         "goal_order_weights",
         "min_contact_factor",
+        "contact_purchase_exponent",
     )
     weights_reader = scoring.child("weights").allow(*CRITERIA)
     weights = {c: weights_reader.number(c, 0.0, 1.0) for c in CRITERIA}
@@ -633,6 +751,12 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "primary_min_complexity_fit",
         "personal_primary_max_cost_share",
         "personal_primary_min_touch",
+        "extra_support_min_fit",
+        "over_budget_tolerance",
+        "over_budget_penalty",
+        "break_even_effect_factor",
+        "fallback_max_budget_share",
+        "self_directed_types",
     )
     fallback_type = mix.text("fallback_type")
     if fallback_type not in type_ids:
@@ -691,6 +815,9 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             min_contact_factor=scoring.number(
                 "min_contact_factor", 0.0, 1.0, required=False, default=1.0
             ),
+            contact_purchase_exponent=scoring.number(
+                "contact_purchase_exponent", 0.0, 1.0, required=False
+            ),
         ),
         mix=MixRules(
             max_support=int(mix.number("max_support", 0, 10)),
@@ -712,6 +839,22 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             personal_primary_min_touch=mix.number(
                 "personal_primary_min_touch", 0.0, 1.0, required=False, default=1.0
             ),
+            extra_support_min_fit=mix.fits(
+                "extra_support_min_fit",
+                tuple(c for c in CRITERIA if c in mix.child("extra_support_min_fit", False).data),
+                required=False,
+            ),
+            over_budget_tolerance=mix.number(
+                "over_budget_tolerance", 1.0, 10.0, required=False, default=1.0
+            ),
+            over_budget_penalty=mix.number(
+                "over_budget_penalty", 0.0, 100.0, required=False, default=1.0
+            ),
+            break_even_effect_factor=mix.number("break_even_effect_factor", required=False),
+            fallback_max_budget_share=mix.fits(
+                "fallback_max_budget_share", COMPLEXITIES, required=False
+            ),
+            self_directed_types=mix.texts("self_directed_types", type_ids),
         ),
         types=types,
         tactics=entries("tactics.yaml", "tactics", lambda r: _tactic(r, type_ids)),
@@ -751,7 +894,9 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             ),
         ),
         location=str(location),
-        grading=_grading(meta) or _builtin_grading(),
+        grading=_grading(meta) or _builtin_block(_grading, "grading"),
+        economics=_economics(meta) or _builtin_block(_economics, "economics"),
+        currencies=_currencies(meta) or _builtin_block(_currencies, "currencies"),
     )
     if not _PROBLEMS.get():  # entries skipped for a problem would shift the positions
         _check_sources(kb, files)

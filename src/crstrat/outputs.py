@@ -1,22 +1,141 @@
-"""Writing files atomically: a temporary file beside the target, then a rename.
+"""Where output goes: checked before any work, written as a Unix tool writes.
 
-A run that fails half-way leaves an existing file exactly as it was.
+- ``-`` (and ``/dev/stdout``) is stdout, for every output option.
+- A regular file is written atomically: a temporary file beside the target,
+  then a rename, so a run that fails half-way leaves an existing file exactly
+  as it was. A symbolic link is written through (its target is replaced, the
+  link stays), as ``>``, ``cp`` and ``sort -o`` do.
+- Anything else that exists (a FIFO, ``/dev/null``, a terminal) is opened and
+  written to, never replaced.
+- An output that is one of the run's inputs, or lies inside an input folder
+  (``--kb``), or that two outputs share, is refused before anything is read.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TextIO
 
-from .errors import InputError
+from .errors import InputError, UsageError
+
+#: The output path that means stdout.
+STDOUT = "-"
+
+#: Paths that name this process's stdout: written as ``-`` is.
+_STDOUT_NAMES = ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def is_stdout(path: Path | str | None) -> bool:
+    """True when an output path means stdout (``-`` or ``/dev/stdout``)."""
+    return path is not None and (str(path) == STDOUT or str(path) in _STDOUT_NAMES)
+
+
+def _status(path: Path) -> os.stat_result | None:
+    """The status of what ``path`` leads to (links followed), None when nothing is there."""
+    try:
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise InputError(f"cannot be used ({exc.strerror or exc})", source=str(path)) from None
+
+
+def _same(status: os.stat_result, other: Path) -> bool:
+    try:
+        seen = os.stat(other)
+    except OSError:
+        return False
+    return (status.st_dev, status.st_ino) == (seen.st_dev, seen.st_ino)
+
+
+def folder_inputs(option: str, folder: Path | None) -> list[tuple[str, Path]]:
+    """The files of an input folder (``--kb DIR``: its files and its examples), as inputs."""
+    if folder is None:
+        return []
+    found = []
+    for place in (folder, folder / "examples"):
+        with contextlib.suppress(OSError):
+            found += [(option, Path(entry.path)) for entry in os.scandir(place)]
+    return found
+
+
+def check_outputs(
+    outputs: Mapping[str, Path | None], inputs: Iterable[tuple[str, Path | None]] = ()
+) -> None:
+    """Refuse, before any work, outputs that cannot be written or would overwrite an input.
+
+    ``outputs`` maps each option (``--output``) to its path (``-`` for stdout,
+    None when not given); ``inputs`` are (what, path) pairs of the files the run
+    reads. Raises UsageError (two outputs on stdout or on one file) or
+    InputError (a folder, a missing or read-only folder, an input).
+    """
+    given = {option: path for option, path in outputs.items() if path is not None}
+    on_stdout = [option for option, path in given.items() if is_stdout(path)]
+    if len(on_stdout) > 1:
+        raise UsageError(
+            f"{' and '.join(on_stdout)} would both go to stdout; give one of them a file name"
+        )
+    files: dict[str, os.stat_result] = {}
+    for option, path in given.items():
+        if is_stdout(path):
+            continue
+        target = path.expanduser()
+        status = _status(target)
+        if status is None or stat.S_ISREG(status.st_mode):
+            _check_folder(target, option)
+        elif stat.S_ISDIR(status.st_mode):
+            raise InputError(f"is a folder; give {option} a file name", source=str(path))
+        if status is None:
+            continue
+        for other, seen in files.items():
+            if (seen.st_dev, seen.st_ino) == (status.st_dev, status.st_ino):
+                raise UsageError(f"{other} and {option} name the same file {path}")
+        files[option] = status
+        if not stat.S_ISREG(status.st_mode):
+            continue  # a device or a FIFO is written to, never replaced
+        for source, input_path in inputs:
+            if input_path is not None and _same(status, input_path.expanduser()):
+                raise InputError(
+                    f"is also an input of this run ({source}); crstrat never overwrites "
+                    f"its input: give {option} another file",
+                    source=str(path),
+                )
+
+
+def _check_folder(target: Path, option: str) -> None:
+    """Refuse a regular-file output whose folder is missing or cannot be written."""
+    real = Path(os.path.realpath(target))
+    folder = real.parent
+    if not folder.is_dir():
+        raise InputError(
+            f"cannot be written: the folder {folder} does not exist", source=str(target)
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(
+            f"cannot be written: the folder {folder} is not writable; give {option} another place",
+            source=str(target),
+        )
+
+
+def write_output(path: Path, text: str, *, announce: bool = True) -> None:
+    """Write ``text`` to an output path: stdout for ``-``, else :func:`write_atomic`."""
+    if is_stdout(path):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_atomic(path, text)
+    if announce:
+        sys.stderr.write(f"crstrat: wrote {path}\n")
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` all at once, or not at all."""
+    """Write ``text`` (UTF-8) to ``path`` all at once, or not at all (see atomic_writer)."""
     with atomic_writer(path) as out:
         out.write(text)
 
@@ -25,15 +144,26 @@ def write_atomic(path: Path, text: str) -> None:
 def atomic_writer(path: Path) -> Iterator[TextIO]:
     """A text file to write ``path`` with bit by bit, which appears all at once at the end.
 
-    What is written goes to a temporary file beside ``path``; leaving the block
-    normally renames it into place (``path`` keeps its permissions), an exception
-    removes it and leaves ``path`` as it was. For output too large to hold in memory
-    (``crstrat grade`` of a whole MOOC); :func:`write_atomic` writes a text at once.
+    What is written goes to a temporary file beside the target; leaving the block
+    normally renames it into place (an existing file keeps its permissions), an
+    exception (a signal included) removes it and leaves the target as it was. A
+    symbolic link is written through (its target is replaced); a FIFO or a device
+    is written to in place, and ``-`` is stdout. Raises InputError.
     """
-    target = path.expanduser()
-    folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
+    if is_stdout(path):
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    given = path.expanduser()
+    status = _status(given)
+    if status is not None and stat.S_ISDIR(status.st_mode):
         raise InputError("is a folder; give a file name to write to", source=str(path))
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        with _in_place(given, str(path)) as out:
+            yield out
+        return
+    target = Path(os.path.realpath(given))  # through links, as > writes
+    folder = target.parent
     if not folder.is_dir():
         raise InputError(f"cannot be written: the folder {folder} does not exist", source=str(path))
     try:
@@ -45,8 +175,7 @@ def atomic_writer(path: Path) -> Iterator[TextIO]:
             yield out
             out.flush()
             os.fsync(out.fileno())
-        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
-        os.chmod(temp, mode)
+        os.chmod(temp, status.st_mode & 0o7777 if status is not None else 0o666 & ~_umask())
         os.replace(temp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -56,6 +185,16 @@ def atomic_writer(path: Path) -> Iterator[TextIO]:
                 f"cannot be written ({exc.strerror or exc})", source=str(path)
             ) from None
         raise
+
+
+@contextlib.contextmanager
+def _in_place(path: Path, label: str) -> Iterator[TextIO]:
+    """Write to a FIFO, a terminal or a device as it is (``/dev/null`` stays a device)."""
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            yield out
+    except OSError as exc:
+        raise InputError(f"cannot be written ({exc.strerror or exc})", source=label) from None
 
 
 def _umask() -> int:

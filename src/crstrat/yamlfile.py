@@ -23,15 +23,19 @@ What a hostile file can do to PyYAML, and what stops it here:
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import math
 import os
 import re
-from collections.abc import Sequence
+import stat
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .figures import printable
 
 #: Larger inputs are refused before parsing: no answers file or knowledge file
 #: comes near this, and it bounds the time and memory a hostile file can take.
@@ -60,6 +64,22 @@ _BLOCK_PREFIX = re.compile(r"\n[ \t]*(?:[-?:][ \t]+)*(?=[^\s#])")
 _ANCHOR = re.compile(r"&(?<![^\s\[{,:\ufeff]&)[\w-]")
 # Characters that can introduce a node; a generous bound on the node count.
 _NODE_MARKS = ",[{-?:\n"
+
+
+# Numbers read as YAML 1.2 (the core schema) says: 1e3 is a number, 0o17 is
+# octal. Notations that YAML 1.1 (PyYAML's default) reads as a number and YAML
+# 1.2 as text or as another number (1:30 is 90 in 1.1; 1_000; 0b101; 010 is
+# 8 in 1.1 and 10 in 1.2) are refused, so that a number means the same to
+# every reader.
+_INT_12 = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_12 = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")  # 010: 8 in YAML 1.1, 10 in 1.2
+_AMBIGUOUS_TAG = "tag:crstrat,2026:ambiguous-number"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
 
 
 def _loader() -> Any:
@@ -110,11 +130,25 @@ def _strict_loader() -> Any:
             if kind is scalar_node and implicit[0] and not self.yaml_path_resolvers:
                 tag = resolved.get(value)
                 if tag is None:
-                    tag = super().resolve(kind, value, implicit)
+                    tag = self._number_tag(value) or super().resolve(kind, value, implicit)
                     if len(resolved) < 10_000:
                         resolved[value] = tag
                 return tag
             return super().resolve(kind, value, implicit)
+
+        @staticmethod
+        def _number_tag(value: str) -> str | None:
+            """The tag of a plain scalar that YAML 1.2 or 1.1 reads as a number, else None."""
+            if not value or value[0] not in "+-.0123456789":
+                return None
+            in_11 = base.resolve(base, scalar_node, value, (True, False)) in (_INT_TAG, _FLOAT_TAG)
+            int_12 = _INT_12.fullmatch(value) is not None
+            in_12 = int_12 or _FLOAT_12.fullmatch(value) is not None
+            if (in_11 and not in_12) or _LEADING_ZERO.fullmatch(value):
+                return _AMBIGUOUS_TAG
+            if in_12:
+                return _INT_TAG if int_12 else _FLOAT_TAG
+            return None
 
         def construct_object(self, node: Any, deep: bool = False) -> Any:
             # Most values are plain text, whose value is the node's own string:
@@ -167,6 +201,15 @@ def _strict_loader() -> Any:
 
         StrictLoader.add_constructor(tag, construct_checked)
 
+    def ambiguous(loader: Any, node: Any) -> Any:
+        raise _BadScalar(
+            f"has {shown(node.value)}, a number in some YAML readers and text or another "
+            "number in others (YAML 1.1 reads 1:30 as 90, 010 as 8, 1_000 as 1000): write "
+            "the number plainly (1000, 90, 8), or quote it if you meant text",
+            node.start_mark.line + 1,
+        )
+
+    StrictLoader.add_constructor(_AMBIGUOUS_TAG, ambiguous)
     for suffix, what in (
         ("int", "integer"),
         ("float", "number"),
@@ -180,11 +223,37 @@ def _strict_loader() -> Any:
     return StrictLoader
 
 
+#: While set (``crstrat grade``), messages describe a file's text instead of quoting it:
+#: a grading report is published, and a submission may be anything.
+_CONTENT_HIDDEN: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "content_hidden", default=False
+)
+
+
+@contextlib.contextmanager
+def content_hidden() -> Iterator[None]:
+    """Within this block, :func:`shown` and YAML syntax errors quote no text of the file."""
+    token = _CONTENT_HIDDEN.set(True)
+    try:
+        yield
+    finally:
+        _CONTENT_HIDDEN.reset(token)
+
+
+def hiding_content() -> bool:
+    """True inside :func:`content_hidden`."""
+    return _CONTENT_HIDDEN.get()
+
+
 def shown(value: object, limit: int = 60) -> str:
-    """A user's value quoted for a message: control characters visible, long text cut."""
+    """A user's value quoted for a message: control characters visible, long text cut;
+    inside :func:`content_hidden`, text is described, not quoted."""
     if isinstance(value, str):
+        if hiding_content():
+            return f"({len(value)} characters, not shown)"
         text = value if len(value) <= limit else value[:limit] + "…"
-        return repr(text)
+        # text as it is (an emoji with joiners, Persian); repr where a character would act
+        return f"'{text}'" if printable(text) == text else repr(text)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
         return "a huge number"
     if isinstance(value, bool):
@@ -194,16 +263,40 @@ def shown(value: object, limit: int = 60) -> str:
     return f"a {type(value).__name__}"
 
 
+#: What a path that is not a regular file is, for the message that refuses it.
+_NOT_A_FILE = (
+    (stat.S_ISFIFO, "a pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def _open_regular(path: Path, name: str) -> int:
+    """A descriptor open on ``path``, refused unless it is a regular file.
+
+    Opened without blocking, so that a FIFO (or a link to /dev/stdin) is
+    refused at once instead of waiting forever for a writer.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISREG(mode):
+        os.set_blocking(fd, True)
+        return fd
+    os.close(fd)
+    kind = next((what for test, what in _NOT_A_FILE if test(mode)), "not a regular file")
+    raise InputError(f"is {kind}, not a file; crstrat reads regular files only", source=name)
+
+
 def read_text(path: Path, *, label: str | None = None) -> str:
-    """The UTF-8 text of a file, or an InputError saying why it cannot be read."""
+    """The UTF-8 text of a regular file, or an InputError saying why it cannot be read."""
     name = label or str(path)
     try:
-        if path.is_dir():
-            raise InputError("is a folder, not a file", source=name)
-        with path.open("rb") as handle:
+        with os.fdopen(_open_regular(path, name), "rb") as handle:
             # read(MAX_BYTES + 1) alone would allocate 2 MiB for every small file
             # (a quarter of the reading time of a thousand answers files): ask for
-            # the size, and read on only if the file holds more (it grew, or it is a pipe)
+            # the size, and read on only if the file holds more (it grew)
             size = os.fstat(handle.fileno()).st_size
             data = handle.read(min(size, MAX_BYTES) + 1)
             if len(data) > size:
@@ -212,6 +305,8 @@ def read_text(path: Path, *, label: str | None = None) -> str:
         raise
     except FileNotFoundError:
         raise InputError("no such file", source=name) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", source=name) from None
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror or exc})", source=name) from None
     if len(data) > MAX_BYTES:
@@ -252,7 +347,10 @@ def _check_shape(text: str, source: str) -> None:
         return
     import yaml
 
-    loader = _loader()(text)
+    # Deep text is counted with the pure-Python parser: libyaml's scanner reads
+    # a thousand flow openers ahead and refuses them in its own words (PyYAML
+    # 6.0.4), before crstrat's count of MAX_DEPTH levels could say it in ours.
+    loader = (yaml.SafeLoader if depth_bound > MAX_DEPTH else _loader())(text)
     depth = values = 0
     try:
         while loader.check_event():
@@ -354,10 +452,38 @@ def _yaml_problem(exc: Any, text: str) -> tuple[str, int | None]:
     line = mark.line + 1 if mark else None
     parts = [p for p in (exc.context, exc.problem) if p]
     problem = in_plain_words(parts) or " ".join(": ".join(parts).split()) or "it cannot be parsed"
+    if hiding_content():  # PyYAML quotes what it found: an alias's name, a character
+        problem = re.sub(r"'(?!<)[^'\s]{2,}'", "(not shown)", problem)
     lines = text.splitlines()
     if line is not None and 0 < line <= len(lines) and "\t" in lines[line - 1]:
         problem += " (a tab: YAML indents with spaces, never tabs)"
+    elif "escape" in problem or (
+        line is not None and 0 < line <= len(lines) and {"\\", '"'} <= set(lines[line - 1])
+    ):
+        problem += (
+            " (in double quotes a backslash starts an escape: write a Windows path in "
+            "single quotes, 'C:\\Users\\me', or with forward slashes)"
+        )
     return problem, line
+
+
+class _AnotherDocument(Exception):
+    """The text holds a second YAML document after the first (``---``)."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _single_document(text: str) -> Any:
+    """The one document of the text; a second one raises _AnotherDocument."""
+    loader = _strict_loader()(text)
+    try:
+        data = loader.get_data() if loader.check_data() else None
+        if loader.check_data():
+            raise _AnotherDocument(loader.peek_event().start_mark.line + 1)
+        return data
+    finally:
+        loader.dispose()
 
 
 def parse(text: str, *, source: str) -> Any:
@@ -366,7 +492,7 @@ def parse(text: str, *, source: str) -> Any:
 
     _check_shape(text, source)
     try:
-        data = yaml.load(text, Loader=_strict_loader())
+        data = _single_document(text)
     except _DuplicateKey as exc:
         raise InputError(
             f"has the key {shown(exc.key)} twice (first on line {exc.first_line}); "
@@ -376,6 +502,12 @@ def parse(text: str, *, source: str) -> Any:
         ) from None
     except _BadScalar as exc:
         raise InputError(exc.problem, source=source, line=exc.line) from None
+    except _AnotherDocument as exc:
+        raise InputError(
+            "holds a second YAML document (after a '---' line); keep one",
+            source=source,
+            line=exc.line,
+        ) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -412,11 +544,120 @@ def parse(text: str, *, source: str) -> Any:
     return data
 
 
+def dump(data: Any) -> str:
+    """YAML text of plain data that :func:`parse` reads back as the same data.
+
+    PyYAML's dumper decides what needs quotes by YAML 1.1: it writes the text
+    ``1e3`` or ``0o17`` plain, which YAML 1.2 (and so :func:`parse`) reads as a
+    number. This dumper quotes them.
+    """
+    import yaml
+
+    return yaml.dump(data, Dumper=_quoting_dumper(), sort_keys=False, allow_unicode=True)
+
+
+@functools.cache
+def _quoting_dumper() -> Any:
+    import yaml
+
+    class QuotingDumper(yaml.SafeDumper):
+        """Quotes text that YAML 1.2 reads as a number."""
+
+    number = re.compile(f"(?:{_INT_12.pattern}|{_FLOAT_12.pattern})$")
+    QuotingDumper.add_implicit_resolver(_FLOAT_TAG, number, list("-+0123456789."))
+    return QuotingDumper
+
+
 def load(path: Path, *, label: str | None = None) -> tuple[Any, str]:
-    """Read and parse a YAML file; returns the data and its text (for line look-ups)."""
+    """Read and parse a YAML file (a ``.json`` file as JSON); returns the data and its
+    text (for line look-ups)."""
     name = label or str(path)
     text = read_text(path, label=name)
+    if path.suffix.lower() == ".json":
+        return parse_json(text, source=name), text
     return parse(text, source=name), text
+
+
+def parse_json(text: str, *, source: str) -> Any:
+    """Parse JSON text as JSON (RFC 8259), with the limits YAML text has.
+
+    ``1e3`` is a number and ``"\\ud83d\\ude00"`` an emoji, as in any JSON reader; a
+    key given twice, NaN or Infinity, a huge integer, a lone half of a surrogate
+    pair, deep nesting or too many values are refused with the line where known.
+    """
+    import json
+
+    def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                raise InputError(f"has the key {shown(key)} twice; keep one of them", source=source)
+            result[key] = value
+        return result
+
+    def constant(word: str) -> Any:
+        raise InputError(f"has {word}, which is not a number in JSON", source=source)
+
+    def integer(digits: str) -> int:
+        if len(digits) > MAX_INT_CHARS:
+            raise InputError(
+                f"has an integer of {len(digits):,} characters; at most {MAX_INT_CHARS} "
+                "are accepted",
+                source=source,
+            )
+        return int(digits)
+
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        _check_json_depth(text, source)
+    try:
+        data = json.loads(
+            text, object_pairs_hook=mapping, parse_constant=constant, parse_int=integer
+        )
+    except json.JSONDecodeError as exc:
+        raise InputError(f"is not valid JSON: {exc.msg}", source=source, line=exc.lineno) from None
+    except RecursionError:
+        raise InputError(f"is nested more than {MAX_DEPTH} levels deep", source=source) from None
+    _check_expansion(data, source)
+    _check_json_text(data, source)
+    return data
+
+
+def _check_json_depth(text: str, source: str) -> None:
+    """Refuse JSON nested deeper than MAX_DEPTH (brackets in strings counted out)."""
+    depth = 0
+    for token in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]', text):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, token.start()) + 1
+                raise InputError(
+                    f"is nested more than {MAX_DEPTH} levels deep", source=source, line=line
+                )
+        elif mark in "]}":
+            depth -= 1
+
+
+def _check_json_text(data: Any, source: str) -> None:
+    """Refuse a string holding half of a surrogate pair (``"\\ud83d"`` alone): no text
+    can be made of it."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            raise InputError(
+                "has a \\uD800-\\uDFFF escape without its other half; an emoji is "
+                "written as a pair (\\ud83d\\ude00) or as itself",
+                source=source,
+            )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def line_of(text: str, key_path: KeyPath) -> int | None:

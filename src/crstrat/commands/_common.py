@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -60,27 +61,40 @@ def load_kb(folder: Path | None) -> KnowledgeBase:
 
 
 def console(stderr: bool = False) -> Console:
-    """A rich console: colour only on a terminal, none under NO_COLOR."""
-    from rich.console import Console
-
-    return Console(
+    """A rich console: colour only on a terminal, none under NO_COLOR; a broken pipe
+    is left to the CLI (rich would exit with 1, the code of a failed check)."""
+    environ = dict(os.environ)
+    for name in ("COLUMNS", "LINES"):
+        # COLUMNS=0 would print nothing at all: a size that makes no sense is ignored
+        if not environ.get(name, "1").isdigit() or not 0 < int(environ.get(name, "1")) < 10_000:
+            del environ[name]
+    return _console_class()(
         stderr=stderr,
         no_color="NO_COLOR" in os.environ and os.environ["NO_COLOR"] != "",
         highlight=False,
         soft_wrap=False,
+        _environ=environ,
     )
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Print ``text`` on stdout, or write it atomically to ``output``."""
-    if output is None or str(output) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from ..outputs import write_atomic
+@functools.cache
+def _console_class() -> type[Console]:
+    from rich.console import Console
 
-    write_atomic(output, text)
-    sys.stderr.write(f"crstrat: wrote {output}\n")
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return PipeConsole
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print ``text`` on stdout (no ``output``, or ``-``), or write it to ``output``
+    as :func:`crstrat.outputs.write_output` does."""
+    from ..outputs import write_output
+
+    write_output(output if output is not None else Path("-"), text)
 
 
 def is_terminal(stream: object) -> bool:

@@ -15,20 +15,9 @@ if TYPE_CHECKING:
 
 def types(kb_dir: KbOption = None) -> None:
     """List the relationship types of the knowledge base, with one line each."""
-    from rich.table import Table
+    from ..render.explain import render_types
 
-    from ..render.table import user_text
-
-    kb = load_kb(kb_dir)
-    table = Table(title=f"Relationship types ({user_text(kb.name)})", title_justify="left")
-    table.add_column("Id", style="bold")
-    table.add_column("Name")
-    table.add_column("What it is")
-    for rel_type in kb.types:
-        table.add_row(*(user_text(v) for v in (rel_type.id, rel_type.name, rel_type.summary)))
-    out = console()
-    out.print(table)
-    out.print("More on one: crstrat explain TYPE")
+    console().print(render_types(load_kb(kb_dir)))
 
 
 def explain(
@@ -73,27 +62,24 @@ def type_named(kb: KnowledgeBase, text: str) -> str | None:
 
 def examples(kb_dir: KbOption = None) -> None:
     """List the shipped example answers files (use one: crstrat plan --example NAME)."""
-    from rich.table import Table
+    from rich.padding import Padding
+    from rich.text import Text
 
     from ..answers import load_answers
+    from ..figures import printable
     from ..knowledge import example_names, example_path
-    from ..render.table import user_text
 
     kb = load_kb(kb_dir)
-    table = Table(title="Examples", title_justify="left")
-    table.add_column("Name", style="bold")
-    table.add_column("Company")
-    table.add_column("Segments")
+    out = console()
+    out.print(Text("Examples", style="bold"))
     for name in example_names(kb):
         answers = load_answers(kb, example_path(kb, name))
-        table.add_row(
-            user_text(name),
-            user_text(answers.company or ""),
-            user_text(", ".join(s.name for s in answers.segments)),
-        )
-    out = console()
-    out.print(table)
+        segments = "; ".join(printable(s.name) for s in answers.segments)
+        out.print(Text.assemble((printable(name), "bold"), "  ", printable(answers.company or "")))
+        out.print(Padding(Text(f"Segments: {segments}"), (0, 0, 0, 4)))
     out.print(
-        "Run one: crstrat plan --example NAME   (or copy it: crstrat plan --example NAME "
-        "--save-answers mine.yaml)"
+        Text(
+            "Run one: crstrat plan --example NAME   (or copy it: crstrat plan --example NAME "
+            "--save-answers mine.yaml)"
+        )
     )

@@ -133,26 +133,42 @@ JunitOption = Annotated[
     typer.Option(
         "--junit",
         metavar="PATH",
-        help="Also write a JUnit XML report (atomically): a testcase per submission.",
+        help="Also write a JUnit XML report (atomically): a testcase per submission. "
+        "'-' writes it to stdout instead of the table or JSON.",
         show_default=False,
         dir_okay=False,
     ),
 ]
 
 
-def find_submissions(paths: list[Path]) -> list[tuple[str, Path]]:
-    """Each file to grade, as (label, path): files as given, folders searched recursively.
+class Submission(NamedTuple):
+    """A file to grade: its label in reports, its path, and why it is not read, if so."""
+
+    label: str
+    path: Path
+    refused: str | None = None
+
+
+def _label(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 shown as ``\\xNN``, so that
+    JSON, CSV and JUnit stay valid."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def find_submissions(paths: list[Path]) -> list[Submission]:
+    """Each file to grade: files as given, folders searched recursively.
 
     Folder contents come sorted; a path that does not exist is kept, so that
-    it is reported as an error beside the others; a file named twice is graded once.
+    it is reported as an error beside the others; a file named twice is graded
+    once. A link inside a folder that leads out of it is refused, never read.
     """
-    found: list[tuple[str, Path]] = []
+    found: list[Submission] = []
     seen: set[str] = set()
 
-    def add(label: str, key: str) -> None:
+    def add(name: str, key: str, refused: str | None = None) -> None:
         if key not in seen:
             seen.add(key)
-            found.append((label, Path(label)))
+            found.append(Submission(_label(name), Path(name), refused))
 
     for path in paths:
         real = os.path.realpath(path)  # once per argument: a thousand realpaths are slow
@@ -169,8 +185,19 @@ def find_submissions(paths: list[Path]) -> list[tuple[str, Path]]:
             ]
         top = os.fspath(path)  # os.walk's paths all start with it
         for name in sorted(inside):
-            add(name, real + name[len(top) :])
+            add(name, real + name[len(top) :], _link_out(name, real))
     return found
+
+
+def _link_out(name: str, folder: str) -> str | None:
+    """Why a file found in ``folder`` is not read: a link that leads out of it (to
+    /etc/passwd, a .env file, /dev/stdin). None for an ordinary file."""
+    if not os.path.islink(name):
+        return None
+    target = os.path.realpath(name)
+    if target.startswith(folder.rstrip(os.sep) + os.sep):
+        return None
+    return "is a symbolic link that leads out of the graded folder; it was not read"
 
 
 class Setup(NamedTuple):
@@ -223,11 +250,20 @@ class Grading:
 
             self.junit = JunitWriter(self.grader.min_score)
 
-    def grade(self, file: tuple[str, Path]) -> Graded:
-        """Grade one (label, path) and write its pieces."""
-        label, path = file
+    def grade(self, file: Submission) -> Graded:
+        """Grade one file and write its pieces. A submission's text is never quoted
+        in the results (they are published): messages describe what is wrong."""
+        from ..grading import SubmissionGrade
+        from ..yamlfile import content_hidden
+
         start = time.perf_counter()
-        result = self.grader.grade_file(path, label)
+        if file.refused is not None:
+            result = SubmissionGrade(file.label, None, False, f"{file.label}: {file.refused}")
+        else:
+            with content_hidden():
+                result = self.grader.grade_file(file.path, file.label)
+            if result.error and file.label != str(file.path):  # a name that is not UTF-8
+                result = result._replace(error=result.error.replace(str(file.path), file.label))
         seconds = time.perf_counter() - start
         return Graded(
             self.writer.result(result, seconds),
@@ -248,7 +284,7 @@ def _start_worker(setup: Setup) -> None:
         _worker = Grading(setup)
 
 
-def _grade_in_worker(file: tuple[str, Path]) -> Graded:
+def _grade_in_worker(file: Submission) -> Graded:
     assert _worker is not None  # set by _start_worker
     return _worker.grade(file)
 
@@ -261,9 +297,7 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def graded(
-    grading: Grading, files: list[tuple[str, Path]], jobs: int, setup: Setup
-) -> Iterator[Graded]:
+def graded(grading: Grading, files: list[Submission], jobs: int, setup: Setup) -> Iterator[Graded]:
     """Each file graded and written, in the order of ``files``, as they are graded.
 
     With ``jobs`` above 1 (and enough files) the files are graded by that many
@@ -328,18 +362,28 @@ def grade(
     """Grade course submissions against the recommendation."""
     from ..errors import UsageError
     from ..grading import GradeReport, Tally
+    from ..outputs import check_outputs, folder_inputs, is_stdout
 
+    junit_only = is_stdout(junit) and fmt is None and output is None  # --junit -
     out_format = choose_format(fmt, output)
     on_terminal = output is None and out_format is GradeFormat.table and stdout_is_terminal()
     screen = console() if on_terminal else None
     width = screen.width if screen is not None else 100
     setup = Setup(kb_dir, min_score, case, out_format, width, junit is not None)
-    grading = Grading(setup)
-    grader, writer = grading.grader, grading.writer
     files = find_submissions(paths)
     if not files:
         where = ", ".join(str(p) for p in paths)
         raise UsageError(f"no answers files (*.yaml, *.yml, *.json) in {where}")
+    check_outputs(
+        {"--junit": junit, "--output": None if junit_only else (output or Path("-"))},
+        [
+            *(("a submission", file.path) for file in files),
+            ("--case", case),
+            *folder_inputs("--kb", kb_dir),
+        ],
+    )
+    grading = Grading(setup)
+    grader, writer = grading.grader, grading.writer
     tally = Tally(grader.min_score)
     seconds = 0.0
 
@@ -358,6 +402,8 @@ def grade(
             # the testcases wait in a spool file: the counts go before them
             cases = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
         show = _screen_writer(screen) if screen is not None else out.write
+        if junit_only:
+            show = _nowhere  # the JUnit is the output
         show(writer.head())
         results = graded(grading, files, jobs or available_cores(), setup)
         for index, item in enumerate(with_progress(results, len(files))):
@@ -375,11 +421,14 @@ def grade(
             cases.seek(0)
             shutil.copyfileobj(cases, xml)
             xml.write(end)
-    if junit is not None:
-        sys.stderr.write(f"crstrat: wrote {junit}\n")
-    if output is not None:
-        sys.stderr.write(f"crstrat: wrote {output}\n")
+    for written in (junit, output):
+        if written is not None and not is_stdout(written):
+            sys.stderr.write(f"crstrat: wrote {written}\n")
     return exit_code(report)
+
+
+def _nowhere(text: str) -> None:
+    """A writer that drops what it is given."""
 
 
 def _screen_writer(screen: Console) -> Callable[[str], None]:

@@ -50,25 +50,32 @@ def export_builtin(folder: Path, *, force: bool = False) -> list[Path]:
     Refuses a folder that already has files in it unless ``force`` (which then
     overwrites the files it writes and leaves the others alone).
     """
-    from ..errors import UsageError
+    from ..errors import InputError, UsageError
     from ..knowledge import builtin_location
     from ..outputs import write_atomic
 
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file; give a folder to export the knowledge base to")
-    if folder.is_dir() and any(folder.iterdir()) and not force:
-        raise UsageError(
-            f"{folder} is not empty; give a new or empty folder, or --force to overwrite "
-            "the knowledge base files in it"
-        )
-    root = builtin_location()
-    written = []
-    for name in builtin_files():
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # bytes as they are, so the copy has the built-in base's fingerprint
-        write_atomic(target, (root / name).read_bytes().decode("utf-8"))
-        written.append(target)
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"{folder} is a file; give a folder to export the knowledge base to")
+        if folder.is_dir() and any(folder.iterdir()) and not force:
+            raise UsageError(
+                f"{folder} is not empty; give a new or empty folder, or --force to overwrite "
+                "the knowledge base files in it"
+            )
+        root = builtin_location()
+        written = []
+        for name in builtin_files():
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # bytes as they are, so the copy has the built-in base's fingerprint
+            write_atomic(target, (root / name).read_bytes().decode("utf-8"))
+            written.append(target)
+    except OSError as exc:  # a folder that cannot be made or listed
+        where = exc.filename if exc.filename is not None else folder
+        raise InputError(
+            f"cannot be written ({exc.strerror or exc}); give a folder you can write to",
+            source=str(where),
+        ) from None
     return written
 
 

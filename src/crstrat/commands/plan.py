@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..errors import CrstratError
+from ..outputs import is_stdout
 from ..render import PlanFormat
 from ._common import (
     KbOption,
@@ -83,18 +85,23 @@ SaveOption = Annotated[
     typer.Option(
         "--save-answers",
         metavar="PATH",
-        help="Save the answers used (schema 1) so the run can be replayed with --answers.",
+        help="Save the answers used (schema 1) so the run can be replayed with --answers "
+        "('-' for stdout). Checked before the first question.",
         show_default=False,
     ),
 ]
 FormatOption = Annotated[PlanFormat | None, format_option()]
+DetailsOption = Annotated[
+    bool,
+    typer.Option("--details", help="Table view: add the reasons behind every type's score."),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option(
         "--output",
         "-o",
         metavar="FILE",
-        help="Write to FILE (atomically) instead of stdout.",
+        help="Write to FILE (atomically; through a link; '-' for stdout) instead of stdout.",
         show_default=False,
     ),
 ]
@@ -109,8 +116,13 @@ def gather_answers(
     use_defaults: bool,
     interactive: bool,
     save_path: Path | None = None,
+    asked: list[dict[str, Any]] | None = None,
 ) -> Answers:
-    """Merge defaults < file < flags, ask for what is missing, validate once."""
+    """Merge defaults < file < flags, ask for what is missing, validate once.
+
+    On a terminal, with no file given, a draft an earlier session left beside
+    ``save_path`` is offered first. Answers asked for are appended to ``asked``.
+    """
     from ..answers import (
         apply_overrides,
         fill_defaults,
@@ -131,6 +143,8 @@ def gather_answers(
         from ..knowledge import example_path
 
         answers_file = example_path(kb, example)
+    if answers_file is None and interactive and not use_defaults:
+        answers_file = _offered_draft(save_path)
     if answers_file is not None:
         data, text = read_answers_data(answers_file)
         source = str(answers_file)
@@ -152,18 +166,37 @@ def gather_answers(
             from ..questionnaire import ask_missing
 
             data = ask_missing(kb, data, save_path=save_path)
+            if asked is not None:
+                asked.append(data)
             source = "your answers"
             text = None
         else:
             names = ", ".join(format_path(path) for path in missing[:4])
             more = f" and {len(missing) - 4} more" if len(missing) > 4 else ""
+            # typed at a terminal with stdout redirected: the questions need stdout
+            redirected = is_terminal(sys.stdin) and not stdout_is_terminal()
             raise InputError(
                 f"answers are incomplete (missing {names}{more}) and there is no terminal to "
-                "ask on: pass a complete file with --answers FILE, or add --defaults to fill "
+                + (
+                    "ask on (stdout is redirected): to answer the questions and keep the "
+                    "plan in a file, use -o FILE instead of >; or pass"
+                    if redirected
+                    else "ask on: pass"
+                )
+                + " a complete file with --answers FILE, or add --defaults to fill "
                 "what is missing from defaults",
                 source=source if answers_file is not None else None,
             )
     return validate_answers(kb, data, source=source, text=text)
+
+
+def _offered_draft(save_path: Path | None) -> Path | None:
+    """An earlier session's draft, when there is one and the user chooses to resume it."""
+    from ..questionnaire import draft_path, offer_draft, read_draft
+
+    path = draft_path(save_path)
+    draft = read_draft(path) if path.is_file() else None
+    return path if draft and offer_draft(path, draft) else None
 
 
 def _check_given(kb: KnowledgeBase, data: Any, *, source: str, text: str | None) -> None:
@@ -181,14 +214,13 @@ def _check_given(kb: KnowledgeBase, data: Any, *, source: str, text: str | None)
 
 def save_answers(answers: Answers, path: Path) -> None:
     """Write answers as a schema-1 YAML file, atomically."""
-    import yaml
-
     from ..answers import answers_to_data
-    from ..outputs import write_atomic
+    from ..outputs import write_output
+    from ..yamlfile import dump
 
     header = "# crstrat answers, schema 1: replay with  crstrat plan --answers FILE\n"
-    body = yaml.safe_dump(answers_to_data(answers), sort_keys=False, allow_unicode=True)
-    write_atomic(path, header + body)
+    body = dump(answers_to_data(answers))
+    write_output(path, header + body, announce=False)
 
 
 def without_proposals(answers: Answers) -> Answers:
@@ -203,7 +235,7 @@ def choose_format(fmt: PlanFormat | None, output: Path | None) -> PlanFormat:
     """The explicit format, else the output file's extension, else terminal or not."""
     if fmt is not None:
         return fmt
-    if output is not None and str(output) != "-":
+    if output is not None and not is_stdout(output):
         suffix = output.suffix.lower()
         if suffix == ".json":
             return PlanFormat.json
@@ -221,14 +253,21 @@ def plan(
     save_answers_to: SaveOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    details: DetailsOption = False,
     kb_dir: KbOption = None,
 ) -> None:
     """Recommend a mix of relationship types for each customer segment."""
     from ..mix import make_plan
+    from ..outputs import check_outputs, folder_inputs
     from ..render import renderer
 
+    check_outputs(
+        {"--output": output or Path("-"), "--save-answers": save_answers_to},
+        [("--answers", answers), *folder_inputs("--kb", kb_dir)],
+    )
     kb = load_kb(kb_dir)
     interactive = is_terminal(sys.stdin) and stdout_is_terminal()
+    asked: list[dict[str, Any]] = []
     chosen = gather_answers(
         kb,
         answers_file=answers,
@@ -237,15 +276,38 @@ def plan(
         use_defaults=defaults,
         interactive=interactive,
         save_path=save_answers_to,
+        asked=asked,
     )
-    if save_answers_to is not None:
-        # a shipped example saved is a case to hand students: it carries no proposal
-        save_answers(without_proposals(chosen) if example else chosen, save_answers_to)
-    result = make_plan(kb, chosen)
-    out_format = choose_format(fmt, output)
-    if out_format is PlanFormat.table and (output is None or str(output) == "-"):
-        from ..render.table import print_plan
+    try:
+        if save_answers_to is not None:
+            # a shipped example saved is a case to hand students: it carries no proposal
+            save_answers(without_proposals(chosen) if example else chosen, save_answers_to)
+        result = make_plan(kb, chosen)
+        out_format = choose_format(fmt, output)
+        if out_format is PlanFormat.table and (output is None or is_stdout(output)):
+            from ..render.table import print_plan
 
-        print_plan(console(), result, kb)
-        return
-    emit(renderer(out_format)(result, kb), output)
+            print_plan(console(), result, kb, details=details)
+            return
+        emit(renderer(out_format)(result, kb), output)
+    except CrstratError as exc:
+        if not asked:
+            raise
+        raise _with_draft(exc, kb, asked[0], save_answers_to) from None
+
+
+def _with_draft(
+    error: CrstratError, kb: KnowledgeBase, answers: dict[str, Any], save_path: Path | None
+) -> CrstratError:
+    """The error of a run that failed after questions, with the answers kept in a draft."""
+    from ..questionnaire import keep_draft, resume_command
+
+    try:
+        path = keep_draft(answers, save_path)
+    except CrstratError as exc:
+        note = f"; your answers could not be kept either: {exc}"
+    else:
+        note = f"; your answers are kept in {path}: {resume_command(kb, path, save_path)}"
+    kept = CrstratError(error.message + note)
+    kept.exit_code = error.exit_code
+    return kept
