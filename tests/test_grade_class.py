@@ -262,3 +262,30 @@ def test_with_a_case_students_may_hand_in_just_the_proposals(
     # without the case, such a file is incomplete
     alone = by_file(cli("grade", short, "-f", "json").out)["short"]
     assert alone["score"] is None and "is required" in alone["error"]
+
+
+def test_grading_processes_end_quietly(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """The processes of --jobs are stopped with SIGTERM when the class is graded: they
+    must not answer it with the CLI's own handler (a traceback on stderr)."""
+    import subprocess
+    import sys
+
+    case = case_data(kb)
+    for number in range(300):
+        data = json.loads(json.dumps(case))
+        for segment in data["segments"]:
+            segment["customers"] = 100 + number
+            segment["proposal"] = ["self_service"]
+        write(tmp_path / "class" / f"s{number:03d}.yaml", data)
+    script = (
+        "import sys; import crstrat.commands.grade as g; g.PARALLEL_FROM = 2; g.CHUNK = 1\n"
+        "from crstrat.__main__ import main\n"
+        f"sys.exit(main(['grade', {str(tmp_path / 'class')!r}, '-f', 'csv', '-j', '2']))"
+    )
+    for _ in range(3):  # the race it guards against is timing-dependent
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 1, done.stderr
+        assert done.stderr == "", done.stderr
+        assert len(done.stdout.splitlines()) == 301

@@ -6,6 +6,7 @@ import contextlib
 import itertools
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -280,6 +281,12 @@ _worker: Grading | None = None
 
 def _start_worker(setup: Setup) -> None:
     global _worker
+    # the parent stops the grading processes (SIGTERM when done) and answers Ctrl-C:
+    # a process forked with the CLI's handlers would print their tracebacks instead
+    for name in ("SIGTERM", "SIGHUP"):  # SIGHUP is not on Windows
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _worker is None or _worker.setup != setup:  # a forked process has its parent's
         _worker = Grading(setup)
 
