@@ -49,6 +49,8 @@ def test_init_plan_apply_round_trip(cli: Cli, kb: KnowledgeBase, tmp_path: Path,
     assert started.company == model["meta"]["name"]
     for segment in model["customer_segments"]:
         assert f"# bmml: {segment['id']}" in answers.read_text(encoding="utf-8")
+    for relationship in model.get("customer_relationships", ()):  # today's, as hints
+        assert f"# in the canvas today: {relationship['name']}" in answers.read_text("utf-8")
     plan = json.loads(cli("plan", "--answers", answers, "-f", "json").out)
 
     result = tmp_path / "new.bmml"

@@ -239,3 +239,53 @@ def test_the_caches_stay_bounded(
     before = dict(grader._plans)
     grader.grade_file(tmp_path / "s9.yaml")
     assert grader._plans == before
+
+
+def test_with_a_case_students_may_hand_in_just_the_proposals(
+    cli: Cli, assigned: dict[str, Path], tmp_path: Path
+) -> None:
+    short = tmp_path / "class" / "short.yaml"
+    short.write_text(
+        "crstrat: 1\n"
+        "segments:\n"
+        "  - {name: small teams, proposal: [dedicated_personal_assistance, personal_assistance]}\n"
+        "  - {name: Growing companies, proposal: [dedicated_personal_assistance, personal_assistance]}\n"
+        "  - {name: Enterprises, proposal: [dedicated_personal_assistance, personal_assistance]}\n",
+        encoding="utf-8",
+    )
+    results = by_file(
+        cli("grade", tmp_path / "class", "--case", assigned["case"], "-f", "json").out
+    )
+    assert results["short"]["error"] is None
+    assert results["short"]["score"] == results["honest"]["score"]
+    assert all(not s["changed"] for s in results["short"]["segments"])
+    # without the case, such a file is incomplete
+    alone = by_file(cli("grade", short, "-f", "json").out)["short"]
+    assert alone["score"] is None and "is required" in alone["error"]
+
+
+def test_grading_processes_end_quietly(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """The processes of --jobs are stopped with SIGTERM when the class is graded: they
+    must not answer it with the CLI's own handler (a traceback on stderr)."""
+    import subprocess
+    import sys
+
+    case = case_data(kb)
+    for number in range(300):
+        data = json.loads(json.dumps(case))
+        for segment in data["segments"]:
+            segment["customers"] = 100 + number
+            segment["proposal"] = ["self_service"]
+        write(tmp_path / "class" / f"s{number:03d}.yaml", data)
+    script = (
+        "import sys; import crstrat.commands.grade as g; g.PARALLEL_FROM = 2; g.CHUNK = 1\n"
+        "from crstrat.__main__ import main\n"
+        f"sys.exit(main(['grade', {str(tmp_path / 'class')!r}, '-f', 'csv', '-j', '2']))"
+    )
+    for _ in range(3):  # the race it guards against is timing-dependent
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 1, done.stderr
+        assert done.stderr == "", done.stderr
+        assert len(done.stdout.splitlines()) == 301

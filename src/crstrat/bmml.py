@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 
 from . import yamlfile
 from .errors import InputError
+from .figures import printable
 from .model import KnowledgeBase, Plan
 
 #: A customer segment id of BMML v2.
@@ -49,10 +50,24 @@ AFTER_RELATIONSHIPS = (
 
 
 class CanvasSegment(NamedTuple):
-    """A customer segment of a canvas: its id (``cs-...``) and name."""
+    """A customer segment of a canvas: its id (``cs-...``), name, and the names of the
+    customer relationships the canvas gives it today."""
 
     id: str
     name: str
+    relationships: tuple[str, ...] = ()
+
+
+def _relationships_by_segment(data: dict[str, Any]) -> dict[str, list[str]]:
+    """The names of the canvas's customer relationships, by the segment ids they are for."""
+    found: dict[str, list[str]] = {}
+    for item in data.get("customer_relationships") or ():
+        links = item.get("for") if isinstance(item, dict) else None
+        ids = links.get("customer_segments") if isinstance(links, dict) else None
+        if isinstance(ids, list) and isinstance(item.get("name"), str):
+            for seg_id in ids:
+                found.setdefault(str(seg_id), []).append(item["name"])
+    return found
 
 
 def canvas_segments(data: object, source: str) -> tuple[CanvasSegment, ...]:
@@ -80,7 +95,8 @@ def canvas_segments(data: object, source: str) -> tuple[CanvasSegment, ...]:
             )
         if not isinstance(name, str) or not name.strip():
             raise InputError("needs a name", source=source, path=f"{where}.name")
-        segments.append(CanvasSegment(seg_id, name.strip()))
+        today = tuple(_relationships_by_segment(data).get(seg_id, ()))
+        segments.append(CanvasSegment(seg_id, name.strip(), today))
     return tuple(segments)
 
 
@@ -126,6 +142,8 @@ def answers_text(
     lines.append("segments:")
     for segment in segments:
         lines.append(f"  - name: {_scalar(segment.name)}  # bmml: {segment.id}")
+        for today in segment.relationships:  # a hint for expectation and existing
+            lines.append(f"    # in the canvas today: {printable(' '.join(today.split()))}")
         for key, value in defaults.items():
             if key != "name":
                 lines.append(f"    {key}: {_scalar(value)}  # default: replace")
@@ -197,8 +215,8 @@ def _indent(text: str) -> tuple[int, int]:
 
 def block_text(items: list[dict[str, Any]], text: str) -> str:
     """The ``customer_relationships`` block for ``items``, written by ruamel.yaml in the
-    canvas's own indentation and list style, each entry under a comment that gives its
-    roles."""
+    canvas's own indentation, list style and spacing, each entry under a comment that
+    gives its roles."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -211,9 +229,12 @@ def block_text(items: list[dict[str, Any]], text: str) -> str:
             linked.fa.set_flow_style()
         links = CommentedMap(customer_segments=linked)
         seq.append(CommentedMap(id=item["id"], name=item["name"], **{"for": links}))
+    # a blank line between two entries where the canvas has one between its items
+    spaced = re.search(r"\n[ \t]*\n *- id:", text) is not None
     for index, item in enumerate(items):
         comment = "crstrat: " + "; ".join(item["roles"])
-        seq.yaml_set_comment_before_after_key(index, before=comment, indent=offset)
+        gap = "\n" if spaced and index else ""
+        seq.yaml_set_comment_before_after_key(index, before=gap + comment, indent=offset)
     yaml = YAML()
     yaml.width = 4096  # never fold a long name
     yaml.indent(mapping=2, sequence=sequence, offset=offset)

@@ -31,6 +31,7 @@ Graded against an assigned case (``Grader(kb, case=answers)``), a submission's
 proposals are matched to the case's segments (by name, else by position) and
 graded on the case's figures, whatever the submission says; each figure it
 changed is named (:class:`Change`), and a case segment it leaves out scores 0.
+A submission may give just each segment's name and proposal.
 
 Everything here is pure but :meth:`Grader.grade_file`, which reads one file.
 The recommendation for a segment is computed once per distinct segment, so a
@@ -44,9 +45,9 @@ import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
-from .answers import load_answers
+from .answers import answers_to_data, load_answers, read_answers_data, validate_answers
 from .comparison import Change, planned_values, segment_changes
 from .economics import exchange_rate
 from .errors import InputError, KnowledgeError
@@ -182,6 +183,7 @@ class Grader:
         self._names = {t.id: t.name for t in kb.types}
         self._summaries = {t.id: t.summary for t in kb.types}
         self.case = case
+        self._case_data = answers_to_data(case) if case is not None else {}
         self._plans: dict[tuple[object, ...], SegmentPlan] = {}
         self._grades: dict[tuple[object, ...], SegmentGrade] = {}
 
@@ -191,7 +193,12 @@ class Grader:
         """Read and grade one answers file; a file that cannot be used is an error result."""
         name = label if label is not None else str(path)
         try:
-            answers = load_answers(self.kb, path)
+            if self.case is None:
+                answers = load_answers(self.kb, path)
+            else:
+                data, text = read_answers_data(path)
+                data = with_case_figures(data, self._case_data)
+                answers = validate_answers(self.kb, data, source=str(path), text=text)
         except InputError as exc:
             return SubmissionGrade(name, None, False, exc.located(source=name).message)
         return self.grade_answers(answers, name)
@@ -427,6 +434,29 @@ def match_segments(
         matched.append(same)
     used = {id(seg) for seg in matched if seg is not None}
     return matched, [seg for seg in submitted if id(seg) not in used]
+
+
+def with_case_figures(data: object, case: Mapping[str, Any]) -> object:
+    """Answers data whose segments that give only a name and a proposal get the figures
+    of the case segment of that name (``case`` as answers data): a student may hand in
+    just the proposals. Other data is returned as it is, for the validator to judge.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
+        return data
+    figures = {
+        str(seg["name"]).casefold(): seg for seg in case.get("segments", ()) if "name" in seg
+    }
+    segments = []
+    for seg in data["segments"]:
+        assigned = (
+            figures.get(seg["name"].casefold())
+            if isinstance(seg, dict) and isinstance(seg.get("name"), str)
+            else None
+        )
+        if assigned is not None and set(seg) <= {"name", "proposal"}:
+            seg = {**{k: v for k, v in assigned.items() if k != "proposal"}, **seg}
+        segments.append(seg)
+    return {**data, "segments": segments}
 
 
 def changes_text(changed: Iterable[Change]) -> str:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ._common import KbOption, emit, load_kb, new_app
+from ._outputs import output_option
 
 HELP = """\
 Business Model Canvas files in BMML v2 (.bmml): start answers from a canvas,
@@ -26,6 +27,7 @@ file as it was, comments included. Needs ruamel.yaml: pip install 'crstrat[canva
 
 app = new_app("canvas", HELP)
 
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")]
 CanvasArgument = Annotated[
     Path,
     typer.Argument(metavar="CANVAS", help="A BMML v2 canvas file (.bmml).", show_default=False),
@@ -60,18 +62,8 @@ def _refuse_overwriting(output: Path | None, inputs: list[Path], force: bool = F
 @app.command("init")
 def init(
     canvas: CanvasArgument,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write the answers to FILE (atomically) instead of stdout.",
-            show_default=False,
-            dir_okay=False,
-        ),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    output: Annotated[Path | None, output_option("the answers")] = None,
+    force: ForceOption = False,
     kb_dir: KbOption = None,
 ) -> None:
     """Start an answers file from a canvas's customer segments (their ids kept as links)."""
@@ -96,19 +88,8 @@ def apply(
             show_default=False,
         ),
     ],
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write the new canvas to FILE (atomically) instead of stdout; never over "
-            "the canvas or the answers.",
-            show_default=False,
-            dir_okay=False,
-        ),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    output: Annotated[Path | None, output_option("the new canvas")] = None,
+    force: ForceOption = False,
     kb_dir: KbOption = None,
 ) -> None:
     """Write the recommended relationships into a canvas's customer_relationships."""

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._common import KbOption, console, emit, format_option, load_kb, stdout_is_terminal
+from ._common import KbOption, console, emit, format_option, load_kb
+from ._outputs import choose_format as pick_format
+from ._outputs import output_option
 
 if TYPE_CHECKING:
     from ..comparison import Comparison
@@ -57,18 +59,7 @@ ScenariosArgument = Annotated[
     ),
 ]
 FormatOption = Annotated[CompareFormat | None, format_option()]
-OutputOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        metavar="FILE",
-        help="Write to FILE (atomically) instead of stdout; its extension (.json, .md) "
-        "picks the format unless --format is given.",
-        show_default=False,
-        dir_okay=False,
-    ),
-]
+OutputOption = Annotated[Path | None, output_option("the comparison", ".json, .md")]
 
 
 def labels(paths: list[Path]) -> list[str]:
@@ -96,16 +87,12 @@ def build_comparison(kb: KnowledgeBase, paths: list[Path]) -> Comparison:
 
 def choose_format(fmt: CompareFormat | None, output: Path | None) -> CompareFormat:
     """The explicit format, else the output file's extension, else terminal or not."""
-    if fmt is not None:
-        return fmt
-    if output is not None and str(output) != "-":
-        suffix = output.suffix.lower()
-        if suffix == ".json":
-            return CompareFormat.json
-        if suffix in (".md", ".markdown"):
-            return CompareFormat.markdown
-        return CompareFormat.table
-    return CompareFormat.table if stdout_is_terminal() else CompareFormat.json
+    by_suffix = {
+        ".json": CompareFormat.json,
+        ".md": CompareFormat.markdown,
+        ".markdown": CompareFormat.markdown,
+    }
+    return pick_format(fmt, output, by_suffix, CompareFormat.table, CompareFormat.json)
 
 
 def compare(

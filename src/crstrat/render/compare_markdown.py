@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..comparison import Comparison, SegmentComparison
 from ..model import KnowledgeBase
-from .compare_text import ABSENT, changed_cells, figure_text, mix_lines
+from .compare_text import ABSENT, changed_cells, figure_text, mix_entries
 from .markdown import escape, table
 
 
@@ -18,8 +18,13 @@ def _segment(comparison: Comparison, seg: SegmentComparison, kb: KnowledgeBase) 
         [
             "Mix",
             *(
-                "<br>".join(escape(line) for line in mix_lines(kb, plan)) if plan else ABSENT
-                for _, plan in scenarios
+                "<br>".join(
+                    f"{escape(kind)}, {escape(cost)}"
+                    for kind, cost in mix_entries(kb, plan, sc.plan.currency)
+                )
+                if plan
+                else ABSENT
+                for sc, plan in scenarios
             ),
         ]
     ]

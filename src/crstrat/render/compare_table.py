@@ -16,7 +16,7 @@ from rich.text import Text
 from ..comparison import Comparison, Scenario, SegmentComparison
 from ..figures import printable
 from ..model import KnowledgeBase, SegmentPlan
-from .compare_text import ABSENT, changed_cells, figure_text, mix_lines
+from .compare_text import ABSENT, changed_cells, figure_text, mix_entries
 
 
 def _t(value: object, style: str = "") -> Text:
@@ -26,9 +26,9 @@ def _t(value: object, style: str = "") -> Text:
 
 def _segment(comparison: Comparison, seg: SegmentComparison, kb: KnowledgeBase) -> Table:
     table = Table(show_lines=True)
-    table.add_column("")
+    table.add_column("", max_width=14)
     for scenario in comparison.scenarios:
-        table.add_column(_t(scenario.label, "bold"), overflow="fold")
+        table.add_column(_t(scenario.label, "bold"), overflow="fold", ratio=1)
     scenarios = list(zip(comparison.scenarios, seg.plans, strict=True))
 
     def cells(cell: Callable[[Scenario, SegmentPlan], str]) -> list[Text]:
@@ -39,8 +39,15 @@ def _segment(comparison: Comparison, seg: SegmentComparison, kb: KnowledgeBase) 
     table.add_row(
         "Mix",
         *(
-            _t("\n".join(mix_lines(kb, plan))) if plan is not None else _t(ABSENT, "dim")
-            for plan in seg.plans
+            # the cost on a line of its own: an amount never parts from its currency
+            _t(
+                "\n".join(
+                    f"{kind}\n  {cost}" for kind, cost in mix_entries(kb, plan, sc.plan.currency)
+                )
+            )
+            if plan is not None
+            else _t(ABSENT, "dim")
+            for sc, plan in scenarios
         ),
     )
     for figure in comparison.figures:

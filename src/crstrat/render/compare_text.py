@@ -15,9 +15,12 @@ def type_name(kb: KnowledgeBase, type_id: str) -> str:
     return kb.type(type_id).name
 
 
-def mix_lines(kb: KnowledgeBase, plan: SegmentPlan) -> list[str]:
-    """The mix, a line per type: ``primary: Self-service``."""
-    return [f"{entry.role}: {type_name(kb, entry.type)}" for entry in plan.mix]
+def mix_entries(kb: KnowledgeBase, plan: SegmentPlan, currency: str) -> list[tuple[str, str]]:
+    """The mix, a pair per type: ``("primary: Self-service", "9,000 USD")`` (its yearly cost)."""
+    return [
+        (f"{entry.role}: {type_name(kb, entry.type)}", money(entry.annual_cost, currency))
+        for entry in plan.mix
+    ]
 
 
 def figure_text(figure: Figure, plan: SegmentPlan, currency: str) -> str:
