@@ -22,7 +22,7 @@ write the recommended relationships back into it.
 
 apply replaces the canvas's customer_relationships with crstrat's
 recommendation, each linked to its segments, and leaves every other line of the
-file as it was, comments included. Needs ruamel.yaml: pip install 'crstrat[canvas]'.
+file as it was, comments included (ruamel.yaml, installed with crstrat, does the writing).
 """
 
 app = new_app("canvas", HELP)
@@ -42,7 +42,7 @@ def _needs_ruamel() -> None:
     except ImportError:
         raise UsageError(
             "crstrat canvas needs ruamel.yaml, which is not installed: "
-            "pip install 'crstrat[canvas]'"
+            "pip install 'ruamel.yaml>=0.18'"
         ) from None
 
 
