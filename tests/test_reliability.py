@@ -597,7 +597,7 @@ def test_a_draft_is_offered_and_never_replaced_by_fewer_answers(tmp_path: Path) 
     child = spawn(tmp_path, "plan", "-f", "json")  # resumes: only what is missing is asked
     child.expect_exact("Resume from them?")
     child.send(ENTER)
-    answer(child, QUESTIONS[6:14])
+    answer(child, QUESTIONS[6:17])
     answer(child, QUESTIONS[-1:])
     status, shown = finish(child)
     assert status == 0
