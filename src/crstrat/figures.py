@@ -90,3 +90,10 @@ def _acts_on_terminal(ch: str) -> bool:
 def points(gain: float) -> str:
     """A rise of a rate (0..1) as customers in 100: ``0.042`` -> ``4.2``; under 0.1 said so."""
     return "under 0.1" if gain * 100 < 0.05 else f"{gain * 100:.1f}"
+
+
+def staff(people: float, what: str, customers_per_person: float) -> str:
+    """``0.1 people for personal assistance (10,000 customers each)``: people in fractions."""
+    shown = round(people, 2)
+    noun = "person" if shown == 1 else "people"
+    return f"{count(shown)} {noun} for {what} ({count(round(customers_per_person))} customers each)"

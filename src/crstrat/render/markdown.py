@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..figures import count, horizon_words, listing, money, of_budget, points, printable, share
+from ..figures import horizon_words, listing, money, of_budget, points, printable, share, staff
 from ..model import KnowledgeBase, MixEntry, Plan, RankedType, SegmentPlan, Staffing
 
 # Inline markdown only acts on these; the text never starts a line (it follows
@@ -59,12 +59,7 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
     whom = f" for the other {seg.mix_customers:,}" if seg.top_tier is not None else ""
     out += ["", f"### Recommended mix{whom}", ""]
     out += _mix(seg.mix, kb, cur)
-    out += [
-        "",
-        f"Total: {money(seg.total_annual_cost, cur)} a year, "
-        f"{of_budget(seg.total_annual_cost, seg.mix_budget)}." + _staffing(seg.staffing, kb),
-        "",
-    ]
+    out += _total(seg.total_annual_cost, seg.mix_budget, seg.staffing, kb, cur)
     tier = seg.top_tier
     if tier is not None:
         out += [
@@ -75,12 +70,7 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
             "",
         ]
         out += _mix(tier.mix, kb, cur)
-        out += [
-            "",
-            f"Total: {money(tier.total_annual_cost, cur)} a year, "
-            f"{of_budget(tier.total_annual_cost, tier.budget)}." + _staffing(tier.staffing, kb),
-            "",
-        ]
+        out += _total(tier.total_annual_cost, tier.budget, tier.staffing, kb, cur)
     if seg.steps:
         out += ["### How the mix was decided", ""]
         out += [
@@ -173,11 +163,17 @@ def _mix(mix: tuple[MixEntry, ...], kb: KnowledgeBase, cur: str) -> list[str]:
     )
 
 
+def _total(
+    total: float, budget: float, staffing: tuple[Staffing, ...], kb: KnowledgeBase, cur: str
+) -> list[str]:
+    """The line under a mix: its yearly cost against its budget, and its staff."""
+    line = f"Total: {money(total, cur)} a year, {of_budget(total, budget)}."
+    return ["", line + _staffing(staffing, kb), ""]
+
+
 def _staffing(staffing: tuple[Staffing, ...], kb: KnowledgeBase) -> str:
     parts = [
-        f"{count(round(s.people, 2))} {'person' if round(s.people, 2) == 1 else 'people'} for "
-        f"{escape(kb.type(s.type).name.lower())} ({count(round(s.customers_per_person))} "
-        "customers each)"
+        staff(s.people, escape(kb.type(s.type).name.lower()), s.customers_per_person)
         for s in staffing
     ]
     return f" Staff: {'; '.join(parts)}." if parts else ""

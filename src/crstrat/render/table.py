@@ -25,7 +25,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..figures import count, horizon_words, money, of_budget, points, printable, share
+from ..figures import horizon_words, money, of_budget, points, printable, share, staff
 from ..model import KnowledgeBase, MixEntry, Plan, SegmentPlan, Staffing
 
 ROLE_STYLE = {"primary": "bold green", "support": "cyan", "fallback": "yellow"}
@@ -107,12 +107,10 @@ def _economics(plan: Plan, seg: SegmentPlan) -> Text:
     return line
 
 
-def _staffing(seg: SegmentPlan, kb: KnowledgeBase, staffing: tuple[Staffing, ...]) -> Text:
+def _staffing(kb: KnowledgeBase, staffing: tuple[Staffing, ...]) -> Text:
     """The people the human types of a mix take, in fractions of a person."""
     parts = [
-        f"{count(round(s.people, 2))} {'person' if round(s.people, 2) == 1 else 'people'} for "
-        f"{kb.type(s.type).name.lower()} ({count(round(s.customers_per_person))} customers each)"
-        for s in staffing
+        staff(s.people, kb.type(s.type).name.lower(), s.customers_per_person) for s in staffing
     ]
     return _t(f"Staff: {'; '.join(parts)}." if parts else "", "dim")
 
@@ -177,7 +175,7 @@ def _mix(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[RenderableType
         heading.append_text(total)
     parts: list[RenderableType] = [heading, _mix_rows(plan, seg.mix, kb)]
     if seg.staffing:
-        parts.append(_staffing(seg, kb, seg.staffing))
+        parts.append(_staffing(kb, seg.staffing))
     tier = seg.top_tier
     if tier is not None:
         parts += [
@@ -192,7 +190,7 @@ def _mix(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[RenderableType
             _mix_rows(plan, tier.mix, kb),
         ]
         if tier.staffing:
-            parts.append(_staffing(seg, kb, tier.staffing))
+            parts.append(_staffing(kb, tier.staffing))
     return parts
 
 
