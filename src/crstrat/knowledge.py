@@ -886,11 +886,12 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             "cost_tips.yaml",
             "cost_tips",
             lambda r: CostTip(
-                id=r.allow("id", "title", "summary", "types", "source").text("id"),
+                id=r.allow("id", "title", "summary", "types", "source", "channels").text("id"),
                 title=r.text("title"),
                 summary=r.text("summary"),
                 types=r.texts("types", type_ids),
                 source=r.opt_text("source"),
+                channels=r.texts("channels", CHANNELS),
             ),
         ),
         location=str(location),

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from .economics import exchange_rate
-from .figures import listing, money, points, share
+from .figures import listing, money, points, share, share_or_times
 from .model import (
     Answers,
     ChosenTactic,
@@ -371,12 +371,8 @@ def _fallback(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> _Fallback:
             f"a person for {who} would cost {money(cost, cur)} a year, {share(taken)} of the "
             f"budget: more than the {share(cap)} an unsolved problem with this offer is worth",
         )
-    return _Fallback(
-        cost,
-        who,
-        True,
-        f"a person for {who}: {money(cost, cur)} a year, {share(taken)} of the budget",
-    )
+    # the yearly cost stands beside the mix entry: the reason gives the share
+    return _Fallback(cost, who, True, f"a person for {who}, {share(taken)} of the budget")
 
 
 def _human_backing(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
@@ -450,13 +446,19 @@ def _expectation_warnings(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> l
         cur = ctx.currency
         cost = expected.costing
         revenue = ctx.customer_value * seg.customers
-        needed_share = (
-            f", {share(cost.annual_cost / revenue)} of the segment's revenue" if revenue > 0 else ""
+        needed_share = ""
+        if revenue > 0:
+            taken = cost.annual_cost / revenue
+            needed_share = f", {share_or_times(taken)}{' of' if taken < 2 else ''} the revenue"
+        against = (
+            f"against a budget of {money(ctx.budget, cur)} "
+            f"({money(ctx.budget_per_customer, cur)} per customer)"
+            if ctx.budget > 0
+            else "with no budget for relationships"
         )
         warnings.append(
             f"'{seg.name}' expects {name}, but it would cost {money(cost.annual_cost, cur)} "
-            f"a year ({money(cost.cost_per_customer, cur)} per customer) against a budget of "
-            f"{money(ctx.budget, cur)} ({money(ctx.budget_per_customer, cur)} per customer). "
+            f"a year ({money(cost.cost_per_customer, cur)} per customer) {against}. "
             f"It would take a budget of {money(cost.annual_cost, cur)}{needed_share}"
             + _instead(kb, choice, expected.type)
         )

@@ -200,13 +200,14 @@ class Challenge(NamedTuple):
 
 
 class CostTip(NamedTuple):
-    """A way to keep relationship costs down."""
+    """A way to keep relationship costs down (``channels``: the formats it needs, any one)."""
 
     id: str
     title: str
     summary: str
     types: tuple[str, ...] = ()
     source: str | None = None
+    channels: tuple[str, ...] = ()
 
 
 class Defaults(NamedTuple):

@@ -531,6 +531,12 @@ def _entry(required: Sequence[str], *, with_types: bool = False, example: bool =
     return _kb_object(dict.fromkeys(required, _KB_TEXT), optional)
 
 
+def _cost_tip() -> Schema:
+    tip = _entry(("id", "title", "summary"), with_types=True)
+    tip["properties"]["channels"] = _nullable(_kb_enum_list(CHANNELS))
+    return tip
+
+
 def kb_schema() -> Schema:
     """The knowledge base files as JSON Schema: a document is any one of them.
 
@@ -545,7 +551,7 @@ def kb_schema() -> Schema:
         "challenges": _kb_file(
             "challenges", _entry(("id", "title", "summary", "mitigation"), with_types=True)
         ),
-        "cost_tips": _kb_file("cost_tips", _entry(("id", "title", "summary"), with_types=True)),
+        "cost_tips": _kb_file("cost_tips", _cost_tip()),
     }
     for name in defs:
         defs[name]["title"] = f"{name}.yaml"

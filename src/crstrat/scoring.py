@@ -283,7 +283,10 @@ def _reasons(
     words = {"low": "little", "medium": "some", "high": "a lot of"}[ctx.complexity]
     text = _say(
         f,
-        "copes badly with an offer that needs {} explanation",
+        # a poor fit to a simple offer is more than it calls for, not too little
+        "is more than an offer that needs {} explanation calls for"
+        if ctx.complexity == "low"
+        else "copes badly with an offer that needs {} explanation",
         "copes in part with an offer that needs {} explanation",
         "suits an offer that needs {} explanation",
         words,
@@ -319,7 +322,9 @@ def _reasons(
         f"{money(per, cur)} per customer a year against a budget of "
         f"{money(budget_pc, cur)} per customer"
     )
-    if cost.affordable and ratio <= 0.5:
+    if budget_pc <= 0:
+        text = f"costs {money(per, cur)} per customer a year, with no budget for relationships"
+    elif cost.affordable and ratio <= 0.5:
         text = f"costs {figures}: well within it"
     elif cost.affordable:
         text = f"costs {figures}: within it, but it takes most of it"

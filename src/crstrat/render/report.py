@@ -198,7 +198,7 @@ def _cost_tips(kb: KnowledgeBase, seg: SegmentPlan) -> list[dict[str, str]]:
     mix_types = {e.type for e in seg.mix}
     tips = []
     for tip in kb.cost_tips:
-        formats: tuple[str, ...] = getattr(tip, "channels", ())
+        formats = tip.channels
         if _applies(tip.types, mix_types) and (not formats or set(formats) & set(seg.channels)):
             tips.append({"title": md(tip.title), "summary": md(tip.summary)})
     return tips
