@@ -601,3 +601,21 @@ def test_a_draft_is_offered_and_never_replaced_by_fewer_answers(tmp_path: Path) 
     assert status == 0
     assert QUESTIONS[0] not in shown
     assert '"company": "Earlier Ltd"' in shown
+
+
+# --------------------------------------------------------------------------- scale
+
+
+def test_segments_are_limited_to_a_documented_number(tmp_path: Path) -> None:
+    from crstrat.answers import MAX_SEGMENTS
+
+    def answers(count: int) -> str:
+        return "crstrat: 1\nsegments:\n" + "".join(
+            SEGMENT.format(customers=1000 + i).replace("Walk-ins", f"s{i}") for i in range(count)
+        )
+
+    done = plan_json(tmp_path, "most.yaml", answers(MAX_SEGMENTS))
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["segments"]) == MAX_SEGMENTS
+    line = one_line_error(plan_json(tmp_path, "more.yaml", answers(MAX_SEGMENTS + 1)))
+    assert f"at most {MAX_SEGMENTS}" in line
