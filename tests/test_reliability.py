@@ -619,3 +619,15 @@ def test_segments_are_limited_to_a_documented_number(tmp_path: Path) -> None:
     assert len(json.loads(done.stdout)["segments"]) == MAX_SEGMENTS
     line = one_line_error(plan_json(tmp_path, "more.yaml", answers(MAX_SEGMENTS + 1)))
     assert f"at most {MAX_SEGMENTS}" in line
+
+
+def test_sigterm_during_the_questions_keeps_a_draft(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "plan")
+    answer(child, QUESTIONS[:1], "Stopped Ltd" + ENTER)
+    child.expect_exact(QUESTIONS[1])
+    child.kill(signal.SIGTERM)
+    status, shown = finish(child)
+    assert status == 143
+    assert "Traceback" not in shown
+    assert DRAFT_NAME in shown
+    assert "company: Stopped Ltd" in (tmp_path / DRAFT_NAME).read_text()

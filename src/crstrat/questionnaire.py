@@ -735,6 +735,11 @@ def ask_missing(
     questionnaire = _Questionnaire(kb, answers, _Terminal(input, output))
     try:
         questionnaire.run()
-    except (KeyboardInterrupt, EOFError):
-        raise _interrupted(kb, answers, save_path) from None
+    except (KeyboardInterrupt, EOFError) as exc:
+        stopped = _interrupted(kb, answers, save_path)
+        # SIGTERM and SIGHUP arrive as a KeyboardInterrupt carrying their number
+        signum = getattr(exc, "signum", None)
+        if signum is not None:
+            stopped.exit_code = 128 + signum
+        raise stopped from None
     return answers
