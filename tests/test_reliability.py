@@ -9,6 +9,7 @@ SIGTERM or SIGHUP stopping like Ctrl-C without a stray temporary file.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -20,12 +21,13 @@ import time
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pexpect
 import pytest
 
 from conftest import run_installed
 from crstrat.knowledge import builtin_location
 from crstrat.questionnaire import DRAFT_NAME
-from test_terminal import ENTER, QUESTIONS, answer, finish, spawn
+from test_terminal import ENTER, QUESTIONS, answer, env, finish, spawn
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX files and signals")
 
@@ -631,3 +633,27 @@ def test_sigterm_during_the_questions_keeps_a_draft(tmp_path: Path) -> None:
     assert "Traceback" not in shown
     assert DRAFT_NAME in shown
     assert "company: Stopped Ltd" in (tmp_path / DRAFT_NAME).read_text()
+
+
+def test_a_dumb_terminal_is_asked_a_line_at_a_time_without_escapes(tmp_path: Path) -> None:
+    environment = {**env(), "TERM": "dumb"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "crstrat", "plan", "-o", "plan.json"],
+        cwd=str(tmp_path),
+        env=environment,
+        dimensions=(40, 120),
+        timeout=20,
+        encoding="utf-8",
+    )
+    child.logfile_read = io.StringIO()
+    asked = 0
+    while child.expect([r": $", pexpect.EOF]) == 0:
+        asked += 1
+        child.send(ENTER)
+    child.close()
+    shown = child.logfile_read.getvalue()
+    assert child.exitstatus == 0, shown
+    assert asked >= len(QUESTIONS) - 1
+    assert "\x1b" not in shown
+    assert json.loads((tmp_path / "plan.json").read_text())["company"] == "My company"
