@@ -286,7 +286,11 @@ def _open_regular(path: Path, name: str) -> int:
         return fd
     os.close(fd)
     kind = next((what for test, what in _NOT_A_FILE if test(mode)), "not a regular file")
-    raise InputError(f"is {kind}, not a file; crstrat reads regular files only", source=name)
+    raise InputError(
+        f"is {kind}, not a file; crstrat reads regular files only, which cannot keep it "
+        "waiting: save the text to a file and give that",
+        source=name,
+    )
 
 
 def read_text(path: Path, *, label: str | None = None) -> str:
