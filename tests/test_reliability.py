@@ -289,7 +289,7 @@ def test_a_signal_stops_like_ctrl_c(tmp_path: Path, answers: Path, signum: int, 
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.5)
+    time.sleep(3)  # well into rendering, which the time bound alone would end (at 20 s)
     process.send_signal(signum)
     _out, err = process.communicate(timeout=30)
     assert process.returncode == code, err
@@ -316,7 +316,8 @@ def test_sigterm_at_any_moment_leaves_no_temporary_file(tmp_path: Path) -> None:
         time.sleep(delay)
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=60)
-        assert process.returncode in (0, 143), err
+        # 143 once crstrat handles the signal; killed while Python starts, it had written nothing
+        assert process.returncode in (0, 143, -signal.SIGTERM), err
         assert b"Traceback" not in err
         assert sorted(p.name for p in tmp_path.iterdir() if p.name != "out.md") == ["many.yaml"]
 
