@@ -344,7 +344,12 @@ def test_an_input_that_is_not_a_file_never_blocks(
         os.mkfifo(tmp_path / "in.yaml")
     else:
         (tmp_path / "in.yaml").symlink_to("/dev/stdin")
-    done = run_installed(*args, cwd=tmp_path, stdin=subprocess.PIPE, timeout=20)
+    reading, writing = os.pipe()  # stdin a pipe whose writer stays: reading it would wait
+    try:
+        done = run_installed(*args, cwd=tmp_path, stdin=reading, timeout=20)
+    finally:
+        os.close(reading)
+        os.close(writing)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert "in.yaml" in done.stderr + done.stdout
