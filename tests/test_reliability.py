@@ -663,3 +663,11 @@ def test_a_dumb_terminal_is_asked_a_line_at_a_time_without_escapes(tmp_path: Pat
     assert asked >= len(QUESTIONS) - 1
     assert "\x1b" not in shown
     assert json.loads((tmp_path / "plan.json").read_text())["company"] == "My company"
+
+
+def test_a_wrong_value_in_json_with_an_emoji_escape_is_located(tmp_path: Path) -> None:
+    text = (
+        '{"crstrat": 1,\n "company": "\\ud83d\\ude00",\n "segments": [{"name": "x",\n'
+        '   "customers": "abc"}]}\n'
+    )
+    assert "a.json:4: segments[0].customers" in one_line_error(plan_json(tmp_path, "a.json", text))

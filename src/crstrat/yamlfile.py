@@ -595,6 +595,7 @@ def _check_json_text(data: Any, source: str) -> None:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def line_of(text: str, key_path: KeyPath) -> int | None:
@@ -605,6 +606,9 @@ def line_of(text: str, key_path: KeyPath) -> int | None:
     """
     import yaml
 
+    # JSON text is composed as YAML: JSON's surrogate-pair escapes (an emoji as
+    # "\\ud83d\\ude00"), which YAML refuses, are blanked first (lines stay as they are)
+    text = _SURROGATE_ESCAPE.sub("x", text)
     try:
         node = yaml.compose(text, Loader=_loader())
     except (yaml.YAMLError, RecursionError):
