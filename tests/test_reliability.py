@@ -671,3 +671,17 @@ def test_a_wrong_value_in_json_with_an_emoji_escape_is_located(tmp_path: Path) -
         '   "customers": "abc"}]}\n'
     )
     assert "a.json:4: segments[0].customers" in one_line_error(plan_json(tmp_path, "a.json", text))
+
+
+def test_a_custom_base_with_its_own_cache_is_checked_for_control_characters(
+    tmp_path: Path,
+) -> None:
+    from crstrat.knowledge import CACHE_FILE, write_cache
+
+    kb = tmp_path / "kb"
+    shutil.copytree(builtin_location(), kb)
+    types = (kb / "types.yaml").read_text()
+    (kb / "types.yaml").write_text(types.replace("name: Personal assistance", 'name: "\\e[31m"', 1))
+    write_cache(kb, kb / CACHE_FILE)  # parsed once: later runs read the cache, not the YAML
+    line = one_line_error(run_installed("types", "--kb", "kb", cwd=tmp_path))
+    assert "control character" in line
