@@ -17,7 +17,6 @@ import contextlib
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -146,6 +145,8 @@ def write_atomic(path: Path, text: str) -> None:
     if status is not None and not stat.S_ISREG(status.st_mode):
         _write_in_place(given, text, str(path))
         return
+    import tempfile  # here: importing it costs a plan run that writes to stdout 2 ms
+
     target = Path(os.path.realpath(given))  # through links, as > writes
     folder = target.parent
     if not folder.is_dir():
