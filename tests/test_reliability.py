@@ -555,13 +555,20 @@ def test_a_user_template_is_bounded_in_time_memory_and_recursion(
 # --------------------------------------------------------------------------- answers never lost
 
 
-def test_save_answers_to_a_missing_folder_is_refused_before_the_first_question(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    "place",
+    ["missing/mine.yaml", "/proc/mine.yaml"],  # /proc: no file can be made there, even by root
+    ids=["missing-folder", "unwritable-folder"],
+)
+def test_save_answers_where_it_cannot_be_written_is_refused_before_the_first_question(
+    tmp_path: Path, place: str
 ) -> None:
-    child = spawn(tmp_path, "plan", "--save-answers", "missing/mine.yaml")
+    if place.startswith("/proc") and not Path("/proc/self").is_dir():
+        pytest.skip("no /proc")
+    child = spawn(tmp_path, "plan", "--save-answers", place)
     status, shown = finish(child)
     assert status == 2
-    assert "missing" in shown
+    assert place in shown
     assert QUESTIONS[0] not in shown
 
 

@@ -114,11 +114,18 @@ def _check_folder(target: Path, option: str) -> None:
         raise InputError(
             f"cannot be written: the folder {folder} does not exist", source=str(target)
         )
-    if not os.access(folder, os.W_OK | os.X_OK):
+    import tempfile
+
+    # the one sure test (a read-only disk, /proc, rights that root does not bypass): try
+    try:
+        handle, probe = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
         raise InputError(
-            f"cannot be written: the folder {folder} is not writable; give {option} another place",
+            f"cannot be written in {folder} ({exc.strerror or exc}); give {option} another place",
             source=str(target),
-        )
+        ) from None
+    os.close(handle)
+    os.unlink(probe)
 
 
 def write_output(path: Path, text: str, *, announce: bool = True) -> None:
