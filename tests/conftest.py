@@ -18,6 +18,24 @@ from crstrat.knowledge import load_knowledge
 from crstrat.model import KnowledgeBase
 
 TESTS = Path(__file__).parent
+GOLDEN = TESTS / "golden"
+UPDATE_GOLDEN = "CRSTRAT_UPDATE_GOLDEN"
+
+
+def updating_golden() -> bool:
+    """Whether golden files are being rewritten: only ``CRSTRAT_UPDATE_GOLDEN=1`` asks for it."""
+    return os.environ.get(UPDATE_GOLDEN) == "1"
+
+
+def assert_golden(golden: Path, text: str) -> None:
+    """``text`` equals the golden file; with ``CRSTRAT_UPDATE_GOLDEN=1`` it first replaces it.
+
+    Any other value (``0``, ``yes``, empty) compares without writing, so a
+    stray setting cannot turn every golden test into one that always passes.
+    """
+    if updating_golden():
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), f"{golden.name} differs"
 
 
 @pytest.fixture(scope="session")

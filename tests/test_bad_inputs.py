@@ -80,7 +80,7 @@ ANSWERS_SAY = {
     "top_key_misspelt.yaml": "did you mean 'company'",
     "top_level_list.yaml": "must be a mapping",
     "top_level_scalar.yaml": "must be a mapping",
-    "two_documents.yaml": "another document",
+    "two_documents.yaml": "a second YAML document",
     "unclosed_quote.yaml": "is not valid YAML",
     "utf16.yaml": "is not UTF-8",
     "version_missing.yaml": "schema version",

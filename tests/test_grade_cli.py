@@ -266,8 +266,40 @@ def test_the_example_workflow_grades_with_a_junit_report() -> None:
     data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
     steps = data["jobs"]["grade"]["steps"]
     runs = " ".join(step.get("run", "") for step in steps)
-    assert "crstrat grade submissions/ --junit report.xml" in runs
+    assert "crstrat grade submissions/ --case case.yaml --junit report.xml" in runs
     assert any(step.get("with", {}).get("report_paths") == "report.xml" for step in steps)
+    # it installs a pinned source, not a release the package index does not have
+    assert 'pip install "$CRSTRAT"' in runs and "@" in data["env"]["CRSTRAT"]
+    assert "crstrat==" not in workflow.read_text(encoding="utf-8")
+    # the guide it points to is in the repository
+    assert (workflow.parents[1] / "docs" / "instructors.md").is_file()
+
+
+def test_the_example_workflow_keeps_names_inside_the_summary_fence(tmp_path: Path) -> None:
+    """The job summary's code fence is longer than any run of backticks in the table."""
+    import re
+    import subprocess
+
+    workflow = Path(__file__).parents[1] / "examples" / "github-actions-grade.yml"
+    (grade_step,) = [
+        step
+        for step in yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]["grade"]["steps"]
+        if "GITHUB_STEP_SUMMARY" in step.get("run", "")
+    ]
+    script = re.search(r"<<'PY'\n(.*?)\nPY", grade_step["run"], re.S)
+    assert script is not None
+    grades = tmp_path / "grades.txt"
+    grades.write_text("FAIL  0.10  a.yaml\n      ```` </pre> # Heading: 0.10\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-", str(grades)],
+        input=script.group(1),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = done.stdout.splitlines()
+    assert lines[0] == "`````text" and lines[-1] == "`````"
+    assert "```` </pre> # Heading" in done.stdout
 
 
 def test_json_lines_are_the_report_data(kb: KnowledgeBase, batch: dict[str, list[str]]) -> None:

@@ -227,6 +227,6 @@ def test_scores_stay_between_zero_and_one(data: st.DataObject) -> None:
 def test_segment_fields_all_matter_to_the_plan_cache() -> None:
     # A field added to Segment must be part of the cache key unless it is the proposal.
     names = {f.name for f in dataclasses.fields(Segment)}
-    from crstrat import grading
+    from crstrat import comparison
 
-    assert set(grading._PLANNED_FIELDS) == names - {"proposal"}
+    assert set(comparison.PLANNED_FIELDS) == names - {"proposal"}

@@ -145,3 +145,22 @@ def test_cached_knowledge_still_names_lines(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeError) as caught:
         load_knowledge(copy)
     assert caught.value.line is not None and caught.value.path == "types[0].humane"
+
+
+def test_a_book_given_twice_is_refused(tmp_path: Path) -> None:
+    error = broken(
+        tmp_path,
+        "types.yaml",
+        "        book_size:\n",
+        "        accounts_per_person: {b2b: 50, b2c: 80}\n        book_size:\n",
+    )
+    assert error.path is not None and error.path.endswith("staff.book_size")
+    assert "accounts_per_person" in error.message
+
+
+def test_economics_and_currencies_are_data(kb: KnowledgeBase) -> None:
+    assert kb.economics is not None and kb.currencies is not None
+    assert set(kb.economics.gross_margin) == {"b2c", "b2b"}
+    assert kb.currencies.rates[kb.currencies.cost_currency] == 1
+    for code in ("EUR", "GBP", "JPY"):
+        assert kb.currencies.rates[code] > 0

@@ -21,7 +21,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from crstrat import yamlfile
@@ -104,6 +104,15 @@ def segments(draw: st.DrawFn, type_ids: tuple[str, ...]) -> dict[str, Any]:
         "channels": st.lists(st.sampled_from(CHANNELS), unique=True, max_size=9),
         "existing": st.lists(st.sampled_from(type_ids), unique=True, max_size=3),
         "proposal": st.lists(st.sampled_from(type_ids), unique=True, max_size=3),
+        "gross_margin": st.floats(0.01, 1.0),
+        "retention_rate": st.floats(0.0, 0.99),
+        "new_customers_per_year": st.integers(0, 1_000_000),
+        "acquisition_cost": MONEY,
+        "top_tier": st.floats(0.01, 0.5).flatmap(
+            lambda c: st.fixed_dictionaries(
+                {"customers_share": st.just(c), "revenue_share": st.floats(c, 0.99)}
+            )
+        ),
     }
     for key, strategy in optional.items():
         if draw(st.booleans()):
@@ -121,6 +130,10 @@ def answers_data(draw: st.DrawFn) -> dict[str, Any]:
         data["company"] = draw(names)
     if draw(st.booleans()):
         data["currency"] = draw(st.sampled_from(["USD", "NZD", "EUR", "¥"]))
+        if data["currency"] == "¥":  # a symbol, not a code: it needs its rate
+            data["exchange_rate"] = 150
+    if draw(st.booleans()):
+        data["discount_rate"] = draw(st.floats(0.0, 0.5))
     return data
 
 
@@ -263,3 +276,92 @@ def test_tiny_amounts_give_a_plan() -> None:
         ],
     }
     check_plan(make_plan(KB, validate_answers(KB, data, source="tiny")), KB)
+
+
+# --------------------------------------------------------------------------- the economics
+# (issue 10's properties: money and choices move the way the formulas say)
+
+
+def _one_segment(data: dict[str, Any], **changes: Any) -> Any:
+    """The plan of the first segment of ``data`` with ``changes`` to it."""
+    changed = {**data, "segments": [{**data["segments"][0], **changes}]}
+    return make_plan(KB, validate_answers(KB, changed, source="generated")).segments[0]
+
+
+def _with_budget(data: dict[str, Any], per_customer: float) -> Answers:
+    segment = {**data["segments"][0], "budget_per_customer": per_customer}
+    segment.pop("top_tier", None)  # the tiers have budgets of their own
+    return validate_answers(KB, {**data, "segments": [segment]}, source="generated")
+
+
+@SETTINGS
+@given(answers_data(), st.floats(0.0, 1e5), st.floats(1.05, 20.0))
+def test_more_budget_never_gives_a_worse_primary(
+    data: dict[str, Any], per_customer: float, factor: float
+) -> None:
+    """A larger budget widens the candidates and raises every choice score, so the
+    primary's choice score (mix.choice_score: the score less any overrun) never
+    falls, unless a rule the plan names put a person first (an offer that needs
+    explanation, customers worth a named manager): rules that the larger budget
+    can now afford."""
+    from crstrat.mix import choice_score, plan_segment, segment_context
+
+    scores, plans = [], []
+    for budget in (per_customer, per_customer * factor):
+        answers = _with_budget(data, budget)
+        ctx = segment_context(KB, answers, answers.segments[0])
+        plan = plan_segment(KB, ctx, tactics=False)
+        scores.append(choice_score(KB, ctx, plan.ranked(plan.primary)))
+        plans.append(plan)
+    if scores[1] < scores[0] - 1e-9:
+        named = {step.step for step in plans[1].steps}
+        assert named & {"complexity", "value"}, (plans[0].mix, plans[1].mix, plans[1].steps)
+        assert KB.type(plans[1].primary).human
+
+
+@SETTINGS
+@given(answers_data(), st.floats(0.0, 0.98), st.floats(0.0, 0.98))
+def test_a_higher_retention_never_lowers_the_lifetime_value(
+    data: dict[str, Any], one: float, other: float
+) -> None:
+    low, high = sorted((one, other))
+    worse = _one_segment(data, retention_rate=low).economics
+    better = _one_segment(data, retention_rate=high).economics
+    assert better.customer_lifetime_value >= worse.customer_lifetime_value
+
+
+MONEY_KEYS = ("spend_per_purchase", "budget_per_customer", "acquisition_cost")
+
+
+@SETTINGS
+@given(answers_data(), st.sampled_from([0.01, 0.5, 3.0, 150.0, 12_000.0]))
+def test_another_currency_multiplies_every_amount_and_changes_no_choice(
+    data: dict[str, Any], k: float
+) -> None:
+    """Answers in a currency k times smaller (every amount x k, exchange_rate x k):
+    every amount of the plan is multiplied by k, every choice stays."""
+    amounts = [v for seg in data["segments"] for key, v in seg.items() if key in MONEY_KEYS]
+    assume(all(v * k <= 1e12 for v in amounts))
+    data = {**data, "currency": "XTS", "exchange_rate": 1.0}
+    scaled = {
+        **data,
+        "exchange_rate": k,
+        "segments": [
+            {key: (v * k if key in MONEY_KEYS else v) for key, v in seg.items()}
+            for seg in data["segments"]
+        ],
+    }
+    plain = make_plan(KB, validate_answers(KB, data, source="generated"))
+    converted = make_plan(KB, validate_answers(KB, scaled, source="generated"))
+    for one, two in zip(plain.segments, converted.segments, strict=True):
+        assert [(e.type, e.role) for e in one.mix] == [(e.type, e.role) for e in two.mix]
+        assert [r.type for r in one.ranking] == [r.type for r in two.ranking]
+        for a, b in [
+            (one.budget, two.budget),
+            (one.total_annual_cost, two.total_annual_cost),
+            *((x.annual_cost, y.annual_cost) for x, y in zip(one.mix, two.mix, strict=True)),
+        ]:
+            assert b == pytest.approx(a * k, rel=1e-6, abs=1e-9)
+        assert two.economics.customer_lifetime_value == pytest.approx(
+            one.economics.customer_lifetime_value * k, rel=1e-6, abs=1e-9
+        )

@@ -69,7 +69,8 @@ def default_answers(
                 budget_share=kb.defaults.budget_share,
                 market=kb.defaults.market,
                 complexity=kb.defaults.complexity,
-                channels=kb.defaults.channels,
+                # the formats start from what the expected type needs, not all nine
+                channels=kb.type(str(seg["expectation"])).fit.channels[:1],
             ),
         ),
     )
@@ -133,7 +134,7 @@ def test_typed_answers_are_read_like_set_values(kb: KnowledgeBase, pipe: PipeInp
         + DOWN + ENTER  # b2b
         + ENTER  # budget as a share
         + "10%" + ENTER
-        + "a"  # channels: untick all
+        + "aa"  # channels: tick all, then untick all
         + ENTER
         + DOWN + ENTER  # high complexity (from medium)
         + " " + ENTER  # personal assistance already in place
@@ -179,8 +180,10 @@ def test_going_back_from_the_summary(kb: KnowledgeBase, pipe: PipeInput) -> None
     keys = (
         ENTER * (ALL_QUESTIONS - 1)
         + DOWN + ENTER + "Acme" + ENTER  # change the company
-        + DOWN * 2 + ENTER  # change segment 1: every question again, its answers suggested
-        + ENTER * 4 + "800" + ENTER + ENTER * (SEGMENT_QUESTIONS - 5)
+        + DOWN * 2 + ENTER  # change segment 1: pick the answer to change
+        + DOWN * 3 + ENTER + "800" + ENTER  # customers, and only that question
+        + DOWN * 2 + ENTER  # change segment 1 again
+        + DOWN * 12 + ENTER  # "none: back"
         + DOWN * 3 + ENTER  # add a segment
         + "Second" + ENTER + ENTER * (SEGMENT_QUESTIONS - 1)
         + DOWN * 6 + ENTER  # remove segment 2
@@ -188,6 +191,37 @@ def test_going_back_from_the_summary(kb: KnowledgeBase, pipe: PipeInput) -> None
     )  # fmt: skip
     answers = ask(kb, pipe, keys)
     assert answers == default_answers(kb, company="Acme", customers=800)
+
+
+def test_every_answer_of_a_segment_can_be_asked_again(kb: KnowledgeBase, pipe: PipeInput) -> None:
+    keys = (
+        ENTER * (ALL_QUESTIONS - 1)
+        + DOWN * 2 + ENTER  # change segment 1
+        + DOWN * 11 + ENTER  # every answer, its current one suggested
+        + ENTER * 4 + "800" + ENTER + ENTER * (SEGMENT_QUESTIONS - 5)
+        + ENTER  # looks right
+    )  # fmt: skip
+    assert ask(kb, pipe, keys) == default_answers(kb, customers=800)
+
+
+def test_the_formats_start_from_what_the_expected_type_needs(
+    kb: KnowledgeBase, pipe: PipeInput
+) -> None:
+    keys = ENTER * 2 + DOWN * 2 + ENTER + ENTER * (ALL_QUESTIONS - 3)  # expects self-service
+    seg = ask(kb, pipe, keys).segments[0]
+    assert seg.expectation == kb.type_ids[2]
+    assert seg.channels == kb.type(kb.type_ids[2]).fit.channels[:1]
+    assert len(seg.channels or ()) == 1
+
+
+def test_the_review_says_each_figure_once(kb: KnowledgeBase, pipe: PipeInput) -> None:
+    keys = ENTER * 9 + DOWN + ENTER + "500" + ENTER + ENTER * 5
+    pipe.send_text(keys)
+    screen = io.StringIO()
+    ask_missing(kb, {}, input=pipe, output=PlainTextOutput(screen))
+    review = screen.getvalue().split("Your answers")[-1]
+    budget = " ".join(review.split("budget", 1)[1].split("formats", 1)[0].split())
+    assert budget.count("500 USD per customer") == 1, budget
 
 
 def test_a_file_gets_only_its_missing_answers_asked(kb: KnowledgeBase, pipe: PipeInput) -> None:
@@ -303,3 +337,32 @@ def test_resuming_with_a_custom_knowledge_base_names_it(pipe: PipeInput, in_tmp:
     with pytest.raises(Interrupted) as stopped:
         ask_missing(custom, {}, input=pipe, output=DummyOutput())
     assert stopped.value.message.endswith(f"--answers {DRAFT_NAME} --kb kb")
+
+
+class NarrowOutput(DummyOutput):
+    """A terminal ``columns`` wide."""
+
+    def __init__(self, columns: int) -> None:
+        self.columns = columns
+
+    def get_size(self) -> Any:
+        from prompt_toolkit.data_structures import Size
+
+        return Size(rows=40, columns=self.columns)
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80])
+def test_questions_hints_and_descriptions_break_at_spaces(kb: KnowledgeBase, columns: int) -> None:
+    from crstrat.questionnaire import _Terminal
+
+    terminal = _Terminal(None, NarrowOutput(columns))
+    message = "What relationship do the customers of 'Leisure travellers' expect?"
+    hint = "(a customer segment: people you serve alike, e.g. Leisure travellers) [Main]"
+    question, instruction = terminal.worded(message, hint)
+    shown = f"? {question} {instruction}"
+    assert " ".join(shown.split()) == f"? {message} {hint}"  # every word, whole, in order
+    assert all(len(line) <= columns for line in shown.split("\n"))
+    definition = kb.types[1].definition
+    described = "  Description: " + terminal.described(definition)
+    assert " ".join(described.split()) == f"Description: {' '.join(definition.split())}"
+    assert all(len(line) <= columns for line in described.split("\n"))

@@ -504,13 +504,15 @@ def test_a_knowledge_base_with_control_characters_is_refused(tmp_path: Path, hos
         .replace("name: Personal assistance", f'name: "Personal {hostile}assistance"', 1)
     )
     (kb / "types.yaml").write_text(types)
-    for args in (
-        ("kb", "validate", "kb"),
-        ("types", "--kb", "kb"),
-        ("plan", "--kb", "kb", "-e", "airline"),
-    ):
+    for args in (("types", "--kb", "kb"), ("plan", "--kb", "kb", "-e", "airline")):
         line = one_line_error(run_installed(*args, cwd=tmp_path))
         assert "types.yaml" in line and "control character" in line
+    # kb validate lists every problem, then how many
+    done = run_installed("kb", "validate", "kb", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    problems = done.stderr.strip().splitlines()[:-1]
+    assert len(problems) == 1
+    assert "types.yaml" in problems[0] and "control character" in problems[0]
 
 
 def test_saved_answers_read_back_as_text_what_yaml_1_2_would_read_as_a_number(

@@ -7,18 +7,16 @@ Regenerate the golden files after an intended change with
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
+from conftest import GOLDEN, assert_golden
 from crstrat.answers import load_answers
 from crstrat.knowledge import example_path
 from crstrat.mix import make_plan
 from crstrat.model import Answers, KnowledgeBase, Plan, Segment
 from crstrat.render import PlanFormat, renderer
 
-GOLDEN = Path(__file__).parent / "golden"
 SUFFIX = {PlanFormat.json: "json", PlanFormat.markdown: "md", PlanFormat.table: "txt"}
 
 
@@ -36,9 +34,7 @@ def stable(text: str, kb: KnowledgeBase) -> str:
 def test_golden(kb: KnowledgeBase, fmt: PlanFormat, example: str) -> None:
     text = stable(renderer(fmt)(example_plan(kb, example), kb), kb)
     golden = GOLDEN / f"plan-{example}.{SUFFIX[fmt]}"
-    if os.environ.get("CRSTRAT_UPDATE_GOLDEN"):
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+    assert_golden(golden, text)
 
 
 def test_every_format_has_a_renderer(kb: KnowledgeBase) -> None:
@@ -98,7 +94,10 @@ def hostile_plan(kb: KnowledgeBase) -> Plan:
         purchases_per_year=2,
         spend_per_purchase=10,
     )
-    return make_plan(kb, Answers(segments=(segment,), company=HOSTILE, currency="[/]<b>$</b>|"))
+    return make_plan(
+        kb,
+        Answers(segments=(segment,), company=HOSTILE, currency="[/]<b>$</b>|", exchange_rate=1.0),
+    )
 
 
 def test_hostile_names_in_json_are_exact(kb: KnowledgeBase) -> None:
@@ -122,3 +121,93 @@ def test_hostile_names_in_markdown_are_escaped(kb: KnowledgeBase) -> None:
     assert "\x1b" not in text
     heading = next(line for line in text.splitlines() if line.startswith("## "))
     assert "\\|" in heading and "\\*x\\*" in heading
+
+
+# --------------------------------------------------------------------------- terminal widths
+
+WIDTHS = (40, 60, 80, 120)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_table_golden_at_each_width(kb: KnowledgeBase, width: int) -> None:
+    from crstrat.render.table import render
+
+    text = render(example_plan(kb, "software"), kb, width=width)
+    golden = GOLDEN / f"plan-software-{width}.txt"
+    assert_golden(golden, text)
+
+
+def _words_of(kb: KnowledgeBase, plan: Plan) -> set[str]:
+    """Every id-like word, name and figure the table must show whole."""
+    words = {kb.type(t).name.split()[-1] for t in kb.type_ids}
+    for seg in plan.segments:
+        words |= {
+            f"{r.costing.annual_cost:,.0f}" for r in seg.ranking if r.costing.annual_cost >= 100
+        }
+        words |= {chosen.tactic.title.split()[-1] for chosen in seg.tactics}
+    return words
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("example", ["software", "airline", "budget_airline"])
+def test_table_fits_the_width_and_cuts_nothing(kb: KnowledgeBase, width: int, example: str) -> None:
+    from crstrat.render.table import render
+
+    plan = example_plan(kb, example)
+    text = render(plan, kb, width=width, details=True)
+    assert "…" not in text
+    assert max(len(line) for line in text.splitlines()) <= width
+    flat = " ".join(text.split())
+    for word in _words_of(kb, plan):
+        assert word in flat, word
+    for seg in plan.segments:
+        for warning in seg.warnings:  # wrapped at word boundaries, never cut
+            assert " ".join(warning.split()) in flat
+
+
+def test_table_puts_the_mix_before_the_ranking(kb: KnowledgeBase) -> None:
+    from crstrat.render.table import render
+
+    text = render(example_plan(kb, "software"), kb, width=80)
+    assert text.index("Recommended mix") < text.index("Tactics") < text.index("Every type")
+    assert "Why each score" not in text
+    assert "Why each score" in render(example_plan(kb, "software"), kb, width=80, details=True)
+
+
+@pytest.mark.parametrize(
+    ("cost", "budget", "bar"),
+    [
+        (0, 100, "░░░░░░░░░░│"),
+        (1, 100, "▏░░░░░░░░░│"),  # a cost is never drawn as nothing
+        (50, 100, "█████░░░░░│"),
+        (100, 100, "██████████│"),
+        (500, 100, "██████████▶"),
+        (5, 0, "██████████▶"),
+    ],
+)
+def test_budget_bar(cost: float, budget: float, bar: str) -> None:
+    from crstrat.render.table import budget_bar
+
+    assert budget_bar(cost, budget).plain == bar
+
+
+def test_budget_bar_in_ascii() -> None:
+    from crstrat.render.table import budget_bar
+
+    assert budget_bar(1, 100, ascii_only=True).plain == "#.........|"
+    assert budget_bar(300, 100, ascii_only=True).plain == "##########>"
+
+
+@pytest.mark.parametrize(
+    ("cost", "budget", "words"),
+    [
+        (57, 1000, "5.7% of the budget"),
+        (1500, 1000, "150% of the budget"),
+        (76_167, 1000, "76 times the budget"),
+        (10, 0, "with no budget to compare"),
+    ],
+)
+def test_a_cost_against_the_budget_in_words(cost: float, budget: float, words: str) -> None:
+    from crstrat.figures import of_budget
+
+    assert of_budget(cost, budget) == words

@@ -56,9 +56,20 @@ def duplicate_names(data: object) -> bool:
     return len(names) != len(set(names))
 
 
+def currency_without_rate(data: object) -> bool:
+    """A currency neither the base's table nor an exchange_rate converts (the schema
+    cannot tell; the loader asks for exchange_rate)."""
+    if not isinstance(data, dict) or data.get("exchange_rate") is not None:
+        return False
+    currency = data.get("currency")
+    rates = load_knowledge().currencies.rates  # type: ignore[union-attr]
+    return isinstance(currency, str) and currency.strip().upper() not in rates
+
+
 def assert_agree(data: object) -> None:
     schema_ok = ANSWERS.is_valid(data)
-    assert loader_accepts(data) == (schema_ok and not duplicate_names(data)), (
+    refused_by_loader_only = duplicate_names(data) or currency_without_rate(data)
+    assert loader_accepts(data) == (schema_ok and not refused_by_loader_only), (
         data,
         [e.message for e in ANSWERS.iter_errors(data)][:3],
     )

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from crstrat.model import KnowledgeBase, Segment
-from crstrat.scoring import annual_cost, context, horizon_of, rank
+from crstrat.scoring import context, horizon_of, rank, type_cost
 
 BASE = Segment(
     name="Shoppers",
@@ -93,12 +93,15 @@ def test_budget_per_customer_wins_over_share(kb: KnowledgeBase) -> None:
     assert context(kb, BASE).budget_share == kb.defaults.budget_share
 
 
-def test_dedicated_cost_counts_whole_account_managers(kb: KnowledgeBase) -> None:
+def test_named_managers_are_counted_in_fractions_of_a_person(kb: KnowledgeBase) -> None:
     dedicated = kb.type("dedicated_personal_assistance")
-    staff = dedicated.cost.accounts_per_person["b2b"]
-    one = annual_cost(dedicated, int(staff), "medium", "b2b")
-    two = annual_cost(dedicated, int(staff) + 1, "medium", "b2b")
-    assert two - one == pytest.approx(dedicated.cost.cost_per_person)
+    few = type_cost(dedicated, context(kb, seg(customers=10, market="b2b")))
+    more = type_cost(dedicated, context(kb, seg(customers=20, market="b2b")))
+    assert 0 < few.people < 1  # ten accounts are part of someone's week
+    assert more.people == pytest.approx(2 * few.people)
+    assert more.annual_cost - few.annual_cost == pytest.approx(
+        few.people * dedicated.cost.cost_per_person
+    )
 
 
 @pytest.mark.parametrize(
@@ -109,6 +112,7 @@ def test_dedicated_cost_counts_whole_account_managers(kb: KnowledgeBase) -> None
         (1, ("retain",), "long_term"),
         (0.1, ("retain",), "transactional"),
         (0.5, ("acquire", "expand"), "long_term"),
+        (0.4, ("retain",), "transactional"),  # less than once every two years
     ],
 )
 def test_horizon(kb: KnowledgeBase, purchases: float, goals: tuple[str, ...], horizon: str) -> None:

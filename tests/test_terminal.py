@@ -151,3 +151,85 @@ def test_no_terminal_and_nothing_to_go_on_exits_2_at_once(tmp_path: Path) -> Non
     assert "--answers" in done.stderr and "--defaults" in done.stderr
     assert done.stdout == ""
     assert not list(tmp_path.iterdir())
+
+
+#: Any escape sequence (colour, bold, cursor): stripped to get the text a person reads.
+ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+
+
+def screen_text(columns: int, extra_env: dict[str, str] | None = None) -> str:
+    """What ``crstrat plan --example software`` shows in a pseudo-terminal ``columns`` wide."""
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "crstrat", "plan", "--example", "software"],
+        env={**env(), **(extra_env or {})},
+        dimensions=(40, columns),
+        timeout=20,
+        encoding="utf-8",
+        codec_errors="replace",
+    )
+    child.logfile_read = io.StringIO()
+    status, shown = finish(child)
+    assert status == 0
+    return ESCAPE.sub("", shown).replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize(("columns", "most_lines"), [(80, 160), (60, 220)])
+def test_the_plan_reads_whole_at_80_and_60_columns(columns: int, most_lines: int) -> None:
+    shown = screen_text(columns)
+    lines = shown.splitlines()
+    assert len(lines) <= most_lines
+    assert max(len(line) for line in lines) <= columns
+    assert "…" not in shown
+    flat = " ".join(shown.split())
+    # a figure of the plan itself: the dearest type's cost for the first segment
+    from crstrat.answers import load_answers
+    from crstrat.figures import money
+    from crstrat.knowledge import example_path, load_knowledge
+    from crstrat.mix import make_plan
+
+    kb = load_knowledge()
+    plan = make_plan(kb, load_answers(kb, example_path(kb, "software")))
+    dearest = max(plan.segments[0].ranking, key=lambda r: r.costing.annual_cost)
+    dearest_cost = money(dearest.costing.annual_cost, plan.currency)
+    for whole in ("Dedicated personal assistance", dearest_cost, "Self-service", "Tactics"):
+        assert whole in flat
+
+
+@pytest.mark.parametrize("extra_env", [{"COLUMNS": "0"}, {"TERM": "dumb"}, {"COLUMNS": "40"}])
+def test_odd_terminals_get_a_readable_plan(extra_env: dict[str, str]) -> None:
+    shown = screen_text(100, extra_env)
+    lines = shown.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert "…" not in shown
+    assert "Recommended mix" in shown
+    if extra_env.get("TERM") == "dumb":
+        assert "█" not in shown  # plain characters on a dumb terminal
+
+
+def test_the_highlighted_type_is_described_whole_in_60_columns(tmp_path: Path) -> None:
+    kb = load_knowledge(None)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "crstrat", "plan"],
+        cwd=str(tmp_path),
+        env=env(),
+        dimensions=(40, 60),
+        timeout=20,
+        encoding="utf-8",
+        codec_errors="replace",
+    )
+    child.logfile_read = io.StringIO()
+    answer(child, QUESTIONS[:2])
+    child.expect_exact("Description:")
+    first = kb.types[0]
+    last_word = (first.definition or first.summary).split()[-1]
+    child.expect_exact(last_word)
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = ESCAPE.sub("", child.logfile_read.getvalue()).replace("\r", "")
+    described = shown.split("Description:", 1)[1]
+    # every word of the definition, in order: nothing is cut at the edge
+    words = " ".join(described.split())
+    assert " ".join((first.definition or first.summary).split()) in words

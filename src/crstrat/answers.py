@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,19 @@ from types import MappingProxyType
 from typing import Any
 
 from . import yamlfile
+from .economics import exchange_rate
 from .errors import InputError
 from .figures import printable
-from .model import CHANNELS, COMPLEXITIES, GOALS, MARKETS, Answers, KnowledgeBase, Segment
+from .model import (
+    CHANNELS,
+    COMPLEXITIES,
+    GOALS,
+    MARKETS,
+    Answers,
+    KnowledgeBase,
+    Segment,
+    TopTier,
+)
 
 SCHEMA_VERSION = 1
 
@@ -30,7 +41,7 @@ MAX_AMOUNT = 1e12
 MAX_PURCHASES = 1e6
 MAX_NAME = 200
 
-TOP_KEYS = ("crstrat", "company", "currency", "segments")
+TOP_KEYS = ("crstrat", "company", "currency", "exchange_rate", "discount_rate", "segments")
 SEGMENT_KEYS = (
     "name",
     "expectation",
@@ -45,6 +56,11 @@ SEGMENT_KEYS = (
     "channels",
     "existing",
     "proposal",
+    "gross_margin",
+    "retention_rate",
+    "new_customers_per_year",
+    "acquisition_cost",
+    "top_tier",
 )
 REQUIRED_SEGMENT_KEYS = SEGMENT_KEYS[:6]  # name ... spend_per_purchase
 _KNOWN_KEYS = frozenset(TOP_KEYS + SEGMENT_KEYS)
@@ -181,6 +197,100 @@ def _customers(value: object) -> int:
     return int(number)
 
 
+def _whole(value: object, *, what: str) -> int:
+    number = _number(value, low=0, high=MAX_CUSTOMERS, what=what)
+    if number != int(number):
+        raise FieldError(f"must be a whole number ({what}), got {value!r}")
+    return int(number)
+
+
+def _top_tier(value: object) -> TopTier:
+    """``top_tier``: {customers_share: 0 < x < 1, revenue_share: customers_share <= x < 1}."""
+    what = "a mapping with customers_share and revenue_share"
+    if not isinstance(value, dict):
+        raise FieldError(f"must be {what}, got {_describe(value)}")
+    keys = ("customers_share", "revenue_share")
+    for key in value:
+        if key not in keys:
+            raise FieldError(
+                f"has the unknown key {yamlfile.shown(key)}"
+                f"{did_you_mean(str(key), keys)}; allowed: {', '.join(keys)}"
+            )
+    shares = []
+    for key in keys:
+        if key not in value:
+            raise FieldError(f"needs {key} ({what})")
+        try:
+            share = _number(value[key], low=0, high=1, low_open=True, what="a share above 0")
+        except FieldError as exc:
+            raise FieldError(f"{key} {exc}") from None
+        if share >= 1:
+            raise FieldError(f"{key} must be below 1, got {value[key]!r}")
+        shares.append(share)
+    if shares[1] < shares[0]:
+        raise FieldError(
+            "revenue_share must be at least customers_share: the top tier is the most "
+            f"valuable customers, got {shares[1]:g} of revenue for {shares[0]:g} of customers"
+        )
+    return TopTier(*shares)
+
+
+def _retention(value: object) -> float:
+    number = _number(value, low=0, high=1, what="a share of customers kept a year, 0 to below 1")
+    if number >= 1:
+        raise FieldError(
+            "must be below 1 (a retention of 1 keeps every customer forever, and the "
+            f"lifetime value has no end), got {value!r}"
+        )
+    return number
+
+
+#: The numbers a person types that YAML reads as text, by segment key: thousands
+#: separated by commas (``1,200``) and, for a share, a percentage (``5%``). Each
+#: pattern matches only values within the key's bounds, so that the JSON Schema
+#: (:mod:`crstrat.schema`) can say exactly what is accepted.
+TYPED_NUMBERS = {
+    "customers": r"[1-9]\d{0,2}(?:,\d{3}){1,2}|[1-9](?:,\d{3}){3}|10(?:,000){3}",
+    "purchases_per_year": r"[1-9]\d{0,2},\d{3}(?:\.\d+)?|1,000,000(?:\.0+)?",
+    "spend_per_purchase": r"[1-9]\d{0,2}(?:,\d{3}){1,3}(?:\.\d+)?|1(?:,000){4}(?:\.0+)?",
+    "budget_per_customer": r"[1-9]\d{0,2}(?:,\d{3}){1,3}(?:\.\d+)?|1(?:,000){4}(?:\.0+)?",
+    "budget_share": r"(?!0*(?:\.0*)?\s*%\s*$)(?:100(?:\.0+)?|\d{1,2}(?:\.\d+)?)\s*%",
+}
+_TYPED = {key: re.compile(pattern) for key, pattern in TYPED_NUMBERS.items()}
+
+
+def as_typed(key: str, value: object) -> object:
+    """A number as a person types it, read the same way from a file, ``--set`` and a
+    prompt (:data:`TYPED_NUMBERS`): ``"1,200"`` is 1200 and, for a share, ``"5%"`` is
+    0.05. Anything else is returned as it is, for the field's check to accept or
+    refuse; a share typed as a whole percentage (``5``) is refused there with
+    "did you mean 5%?".
+    """
+    pattern = _TYPED.get(key)
+    if pattern is None or not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not pattern.fullmatch(text):
+        return value
+    if text.endswith("%"):
+        return float(text[:-1]) / 100
+    number = float(text.replace(",", ""))
+    return int(number) if key == "customers" else number
+
+
+def _share(value: object) -> float:
+    """A share of revenue, above 0 and at most 1; a whole percentage gets a hint."""
+    try:
+        return _number(
+            value, low=0, high=1, low_open=True, what="a share of revenue, above 0 and at most 1"
+        )
+    except FieldError as exc:
+        whole_percent = isinstance(value, int | float) and not isinstance(value, bool)
+        if whole_percent and 1 < value <= 100:  # type: ignore[operator]
+            raise FieldError(f"{exc} (did you mean {value:g}%?)") from None
+        raise
+
+
 def field_checks(kb: KnowledgeBase) -> Mapping[str, Callable[[object], Any]]:
     """The check of every segment field, by key; each returns the clean value.
 
@@ -203,9 +313,7 @@ def _field_checks(type_ids: tuple[str, ...]) -> Mapping[str, Callable[[object], 
         "spend_per_purchase": lambda v: _number(
             v, low=0, high=MAX_AMOUNT, what="average spend per purchase, 0 or more"
         ),
-        "budget_share": lambda v: _number(
-            v, low=0, high=1, low_open=True, what="a share of revenue, above 0 and at most 1"
-        ),
+        "budget_share": _share,
         "budget_per_customer": lambda v: _number(
             v, low=0, high=MAX_AMOUNT, what="a yearly amount per customer, 0 or more"
         ),
@@ -214,6 +322,15 @@ def _field_checks(type_ids: tuple[str, ...]) -> Mapping[str, Callable[[object], 
         "channels": lambda v: _choices(v, CHANNELS, what="interaction formats"),
         "existing": lambda v: _choices(v, type_ids, what="relationship type ids"),
         "proposal": lambda v: _choices(v, type_ids, what="relationship type ids"),
+        "gross_margin": lambda v: _number(
+            v, low=0, high=1, low_open=True, what="a share of revenue, above 0 and at most 1"
+        ),
+        "retention_rate": _retention,
+        "new_customers_per_year": lambda v: _whole(v, what="new customers a year, 0 or more"),
+        "acquisition_cost": lambda v: _number(
+            v, low=0, high=MAX_AMOUNT, what="the cost of winning one customer, 0 or more"
+        ),
+        "top_tier": _top_tier,
     }
     return MappingProxyType(checks)
 
@@ -228,18 +345,31 @@ def validate_field(kb: KnowledgeBase, key: str, value: object) -> Any:
     if key not in checks:
         raise InputError(f"unknown key{did_you_mean(key, SEGMENT_KEYS)}", path=key)
     try:
-        return checks[key](value)
+        return checks[key](as_typed(key, value))
     except FieldError as exc:
         raise InputError(str(exc), path=key) from None
 
 
 def validate_top_field(key: str, value: object) -> Any:
-    """Check a top-level answer (company, currency)."""
+    """Check a top-level answer (company, currency, exchange_rate, discount_rate)."""
     try:
         if key == "company":
             return _text(value, what="the company's name")
         if key == "currency":
             return _text(value, what="a currency code such as USD")[:12]
+        if key == "exchange_rate":
+            return _number(
+                value,
+                low=0,
+                high=MAX_AMOUNT,
+                low_open=True,
+                what="units of the currency one unit of the knowledge base's currency buys",
+            )
+        if key == "discount_rate":
+            number = _number(value, low=0, high=1, what="a yearly rate, 0 to below 1")
+            if number >= 1:
+                raise FieldError(f"must be below 1, got {value!r}")
+            return number
     except FieldError as exc:
         raise InputError(str(exc), path=key) from None
     raise InputError(f"unknown key{did_you_mean(key, TOP_KEYS)}", path=key)
@@ -281,7 +411,7 @@ def _segment(kb: KnowledgeBase, raw: object, index: int, names: set[str]) -> Seg
         if value is None and key not in REQUIRED_SEGMENT_KEYS:
             continue  # an optional key left empty means "use the default"
         try:
-            clean[key] = checks[key](value)
+            clean[key] = checks[key](as_typed(key, value))
         except FieldError as exc:
             raise _Located(str(exc), (*where, key)) from None
     folded = clean["name"].casefold()
@@ -305,6 +435,11 @@ def _segment(kb: KnowledgeBase, raw: object, index: int, names: set[str]) -> Seg
         channels=clean.get("channels"),
         existing=clean.get("existing", ()),
         proposal=clean.get("proposal", ()),
+        gross_margin=clean.get("gross_margin"),
+        retention_rate=clean.get("retention_rate"),
+        new_customers_per_year=clean.get("new_customers_per_year"),
+        acquisition_cost=clean.get("acquisition_cost"),
+        top_tier=clean.get("top_tier"),
     )
 
 
@@ -336,17 +471,13 @@ def _document(kb: KnowledgeBase, data: object) -> Answers:
             "this crstrat reads version 1",
             ("crstrat",),
         )
-    company = currency = None
-    for key in ("company", "currency"):
+    top: dict[str, Any] = {}
+    for key in ("company", "currency", "exchange_rate", "discount_rate"):
         if data.get(key) is not None:
             try:
-                value = validate_top_field(key, data[key])
+                top[key] = validate_top_field(key, data[key])
             except InputError as exc:
                 raise _Located(exc.problem, (key,)) from None
-            if key == "company":
-                company = value
-            else:
-                currency = value
     segments = data.get("segments")
     if segments is None:
         raise _Located("is required: a list of one or more customer segments", ("segments",))
@@ -362,7 +493,13 @@ def _document(kb: KnowledgeBase, data: object) -> Answers:
         )
     names: set[str] = set()
     parsed = tuple(_segment(kb, raw, index, names) for index, raw in enumerate(segments))
-    return Answers(segments=parsed, company=company, currency=currency)
+    answers = Answers(segments=parsed, **top)
+    try:
+        exchange_rate(kb, answers)  # a currency with no known rate needs one
+    except InputError as exc:
+        where = ("currency",) if "currency" in data else ("exchange_rate",)
+        raise _Located(f"exchange_rate {exc.problem}", where) from None
+    return answers
 
 
 def validate_answers(

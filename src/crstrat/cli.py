@@ -47,12 +47,13 @@ COMMANDS = {
     "plan": Command("plan", "plan", uses_module_help=True),
     "report": Command("report", "report", uses_module_help=True, no_args_is_help=True),
     "grade": Command("grade", "grade", uses_module_help=True),
+    "compare": Command("compare", "compare", uses_module_help=True, no_args_is_help=True),
     "types": Command("browse", "types"),
     "explain": Command("browse", "explain"),
     "examples": Command("browse", "examples"),
     "schema": Command("schema", "schema", uses_module_help=True),
 }
-GROUPS = {"kb": "kb"}  # sub-command groups: name -> module with a Typer `app`
+GROUPS = {"kb": "kb", "canvas": "canvas"}  # sub-command groups: name -> module with a Typer `app`
 
 
 def _version(value: bool) -> None:
@@ -78,7 +79,7 @@ def build(only: str | None = None) -> typer.Typer:
     Typer turns every registered command into a click command on each run, and
     each command module costs its imports: a run builds just what it uses.
     """
-    app = new_app("crstrat", HELP)
+    app = new_app("crstrat", HELP, completion=True)
     app.callback()(_root)
     for name, command in COMMANDS.items():
         if only in (None, name):

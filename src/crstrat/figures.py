@@ -21,6 +21,21 @@ def share(fraction: float) -> str:
     return f"{percent:,.0f}%" if round(percent, 1).is_integer() else f"{percent:,.1f}%"
 
 
+def share_or_times(fraction: float) -> str:
+    """``0.057`` -> ``5.7%`` up to twice the whole, ``76.2`` -> ``76 times`` beyond
+    (nobody reads "7,616.7%")."""
+    return share(fraction) if fraction < 2 else f"{fraction:,.0f} times"
+
+
+def of_budget(cost: float, budget: float) -> str:
+    """A cost against a budget in words: ``5.7% of the budget``, ``77 times the budget``."""
+    if budget <= 0:
+        return "with no budget to compare"
+    fraction = cost / budget
+    words = share_or_times(fraction)
+    return f"{words} of the budget" if fraction < 2 else f"{words} the budget"
+
+
 def horizon_words(horizon: str) -> str:
     """``long_term`` -> ``long-term``; ``transactional`` stays as it is."""
     return horizon.replace("_", "-")
@@ -74,3 +89,8 @@ def _acts_on_terminal(ch: str) -> bool:
     import unicodedata
 
     return unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") or ch in _BIDI_CONTROLS
+
+
+def points(gain: float) -> str:
+    """A rise of a rate (0..1) as customers in 100: ``0.042`` -> ``4.2``; under 0.1 said so."""
+    return "under 0.1" if gain * 100 < 0.05 else f"{gain * 100:.1f}"

@@ -27,25 +27,40 @@ The rubric, per segment (each part is a credit from 0 to 1, weighted by
 A segment without a proposal scores 0. A submission scores the mean over its
 segments and passes at the minimum score or above.
 
+Graded against an assigned case (``Grader(kb, case=answers)``), a submission's
+proposals are matched to the case's segments (by name, else by position) and
+graded on the case's figures, whatever the submission says; each figure it
+changed is named (:class:`Change`), and a case segment it leaves out scores 0.
+
 Everything here is pure but :meth:`Grader.grade_file`, which reads one file.
 The recommendation for a segment is computed once per distinct segment, so a
-class handing in the same case costs one plan.
+class handing in the same case costs one plan; the caches keep the most recent
+plans and grades only (:data:`CACHE_SIZE`), so a class of any size fits in memory.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import operator
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, TypeVar
 
 from .answers import load_answers
+from .comparison import Change, planned_values, segment_changes
+from .economics import exchange_rate
 from .errors import InputError, KnowledgeError
 from .figures import listing
 from .mix import plan_segment
 from .model import Answers, KnowledgeBase, MixEntry, RankedType, Segment, SegmentPlan
-from .scoring import context
+from .scoring import Terms
+
+#: How many plans and segment grades the caches keep (the oldest go first):
+#: a class answering one case shares them, and ten thousand different
+#: businesses still grade in bounded memory.
+CACHE_SIZE = 2048
+
+_T = TypeVar("_T")
 
 #: The parts of a segment's score, in the order they are reported.
 PARTS = ("primary", "overlap", "affordability")
@@ -53,9 +68,7 @@ PARTS = ("primary", "overlap", "affordability")
 #: Scores are compared with the minimum at this precision, so that 0.6 passes 0.6.
 _EPSILON = 1e-9
 
-#: The fields of a segment that its plan depends on: all but the proposal.
-_PLANNED_FIELDS = tuple(f.name for f in dataclasses.fields(Segment) if f.name != "proposal")
-_planned = operator.attrgetter(*_PLANNED_FIELDS)
+_planned = planned_values
 
 
 class Remark(NamedTuple):
@@ -75,6 +88,7 @@ class SegmentGrade(NamedTuple):
     recommended: tuple[MixEntry, ...]
     parts: Mapping[str, float]
     remarks: tuple[Remark, ...]
+    changed: tuple[Change, ...] = ()
 
 
 class SubmissionGrade(NamedTuple):
@@ -85,6 +99,7 @@ class SubmissionGrade(NamedTuple):
     passed: bool
     error: str | None = None
     segments: tuple[SegmentGrade, ...] = ()
+    changed: tuple[Change, ...] = ()
 
 
 class Summary(NamedTuple):
@@ -107,6 +122,47 @@ class GradeReport(NamedTuple):
     knowledge_sha256: str
 
 
+class Outcome(Protocol):
+    """What a summary counts of a result."""
+
+    @property
+    def score(self) -> float | None: ...
+    @property
+    def passed(self) -> bool: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+class Tally:
+    """The summary of a batch counted as its results go by (none of them kept)."""
+
+    def __init__(self, min_score: float) -> None:
+        self.min_score = min_score
+        self.submissions = self.passed = self.errors = 0
+        self.scored = 0
+        self.total = 0.0
+
+    def add(self, result: Outcome) -> None:
+        """Count one result (a SubmissionGrade, or anything with its score, passed and error)."""
+        self.submissions += 1
+        self.passed += result.passed
+        self.errors += result.error is not None
+        if result.score is not None:
+            self.scored += 1
+            self.total += result.score
+
+    def summary(self) -> Summary:
+        """The counts so far."""
+        return Summary(
+            submissions=self.submissions,
+            passed=self.passed,
+            failed=self.submissions - self.passed - self.errors,
+            errors=self.errors,
+            min_score=self.min_score,
+            mean_score=self.total / self.scored if self.scored else None,
+        )
+
+
 class Grader:
     """Grades submissions against one knowledge base, by its rubric.
 
@@ -115,7 +171,9 @@ class Grader:
     for it once: a class answering the same case shares the work.
     """
 
-    def __init__(self, kb: KnowledgeBase, min_score: float | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, min_score: float | None = None, case: Answers | None = None
+    ) -> None:
         if kb.grading is None:
             raise KnowledgeError("has no grading rubric (meta.yaml grading)", source=kb.location)
         self.kb = kb
@@ -123,6 +181,7 @@ class Grader:
         self.min_score = self.rules.min_score if min_score is None else min_score
         self._names = {t.id: t.name for t in kb.types}
         self._summaries = {t.id: t.summary for t in kb.types}
+        self.case = case
         self._plans: dict[tuple[object, ...], SegmentPlan] = {}
         self._grades: dict[tuple[object, ...], SegmentGrade] = {}
 
@@ -138,51 +197,93 @@ class Grader:
         return self.grade_answers(answers, name)
 
     def grade_answers(self, answers: Answers, file: str = "answers") -> SubmissionGrade:
-        """Grade validated answers: every segment, and their mean as the score."""
-        currency = answers.currency or self.kb.defaults.currency
-        segments = tuple(self._graded(seg, currency) for seg in answers.segments)
+        """Grade validated answers: every segment, and their mean as the score.
+
+        With an assigned case, the case's segments are graded on the case's
+        figures, each with the proposal of the submission's matching segment.
+        """
+        if self.case is not None:
+            return self._grade_against_case(self.case, answers, file)
+        terms = self._terms(answers)
+        segments = tuple(self._graded(terms, seg) for seg in answers.segments)
         score = sum(s.score for s in segments) / len(segments)
         return SubmissionGrade(file, score, self.passes(score), None, segments)
+
+    def _grade_against_case(self, case: Answers, answers: Answers, file: str) -> SubmissionGrade:
+        currency = case.currency or self.kb.defaults.currency
+        terms = self._terms(case)
+        matched, added = match_segments(case.segments, answers.segments)
+        segments = []
+        for assigned, submitted in zip(case.segments, matched, strict=True):
+            if submitted is None:
+                segments.append(self._left_out(assigned, terms))
+                continue
+            grade = self._graded(terms, dataclasses.replace(assigned, proposal=submitted.proposal))
+            changed = segment_changes(assigned, submitted)
+            if changed:
+                remark = Remark("case", 0.0, self._changed_text(changed))
+                grade = grade._replace(changed=changed, remarks=(remark, *grade.remarks))
+            segments.append(grade)
+        changed = tuple(Change("segments", None, seg.name) for seg in added)
+        if (answers.currency or currency) != currency:
+            changed = (Change("currency", case.currency, answers.currency), *changed)
+        score = sum(s.score for s in segments) / len(segments)
+        return SubmissionGrade(file, score, self.passes(score), None, tuple(segments), changed)
+
+    def _left_out(self, assigned: Segment, terms: Terms) -> SegmentGrade:
+        plan = self._recommendation((terms, _planned(assigned)), terms, assigned)
+        remark = Remark(
+            "case",
+            1.0,
+            "Your submission leaves out this segment of the case: add it, with the "
+            "relationship types you propose under 'proposal', the primary first.",
+        )
+        return SegmentGrade(assigned.name, 0.0, (), plan.mix, dict.fromkeys(PARTS, 0.0), (remark,))
+
+    def _changed_text(self, changed: tuple[Change, ...]) -> str:
+        return (
+            f"You changed the case's figures ({changes_text(changed)}); your proposal is "
+            "graded on the case as assigned."
+        )
 
     def passes(self, score: float) -> bool:
         """True when a score reaches the minimum."""
         return score >= self.min_score - _EPSILON
 
-    def report(self, results: Iterable[SubmissionGrade]) -> GradeReport:
-        """The batch's results with their summary."""
+    def report(self, results: Iterable[SubmissionGrade] = ()) -> GradeReport:
+        """The batch's results with their summary (a streamed batch: see :class:`Tally`)."""
         done = tuple(results)
-        scores = [r.score for r in done if r.score is not None]
-        errors = sum(1 for r in done if r.error is not None)
-        passed = sum(1 for r in done if r.passed)
-        summary = Summary(
-            submissions=len(done),
-            passed=passed,
-            failed=len(done) - passed - errors,
-            errors=errors,
-            min_score=self.min_score,
-            mean_score=sum(scores) / len(scores) if scores else None,
-        )
-        return GradeReport(done, summary, self.kb.name, self.kb.sha256)
+        tally = Tally(self.min_score)
+        for result in done:
+            tally.add(result)
+        return GradeReport(done, tally.summary(), self.kb.name, self.kb.sha256)
 
     # ------------------------------------------------------------------ one segment
 
+    def _terms(self, answers: Answers) -> Terms:
+        """The money terms every segment of ``answers`` is planned under."""
+        currency = answers.currency or self.kb.defaults.currency
+        return Terms(currency, exchange_rate(self.kb, answers).rate, answers.discount_rate)
+
     def _recommendation(
-        self, key: tuple[object, ...], segment: Segment, currency: str
+        self, key: tuple[object, ...], terms: Terms, segment: Segment
     ) -> SegmentPlan:
         plan = self._plans.get(key)
         if plan is None:
             unproposed = dataclasses.replace(segment, proposal=())
-            plan = plan_segment(self.kb, context(self.kb, unproposed, currency), tactics=False)
-            self._plans[key] = plan
+            plan = plan_segment(self.kb, terms.context(self.kb, unproposed), tactics=False)
+            _remember(self._plans, key, plan)
         return plan
 
-    def _graded(self, segment: Segment, currency: str) -> SegmentGrade:
-        planned = (currency, _planned(segment))
+    def _graded(self, terms: Terms, segment: Segment) -> SegmentGrade:
+        # the money terms change every amount, so they key the caches
+        planned = (terms, _planned(segment))
         key = (planned, segment.proposal)
         grade = self._grades.get(key)
         if grade is None:
-            plan = self._recommendation(planned, segment, currency)
-            grade = self._grades[key] = self.grade_segment(segment, plan)
+            plan = self._recommendation(planned, terms, segment)
+            grade = self.grade_segment(segment, plan)
+            _remember(self._grades, key, grade)
         return grade
 
     def grade_segment(self, segment: Segment, plan: SegmentPlan) -> SegmentGrade:
@@ -268,28 +369,27 @@ class Grader:
         lead = f"You lead with {self._name(first).lower()}"
         if first in roles:
             lead += f", which the recommended mix has only as {roles[first].role}"
-        why = ""
-        behind = _shortfalls(chosen, best)
-        if behind:
-            why = f" {self._name(first)} {behind[0]}." + "".join(f" It {t}." for t in behind[1:])
-        return (
-            f"{lead}; the primary should be {self._name(plan.primary).lower()} "
-            f"(score {best.score:.2f} against {chosen.score:.2f}).{why} "
-            f"{self._name(plan.primary)}: {self._summaries[plan.primary]}"
+        text = (
+            f"{lead}; the primary should be {self._name(plan.primary).lower()}, "
+            f"{_without_scores(roles[plan.primary].why)}."
         )
+        # an unaffordable choice has its own remark: the cost is said there, once
+        said_elsewhere = first not in roles and not chosen.costing.affordable
+        behind = _shortfalls(chosen, best, skip_economics=said_elsewhere)
+        if behind:
+            text += f" {self._name(first)} {behind[0]}." + "".join(f" It {t}." for t in behind[1:])
+        return f"{text} {self._name(plan.primary)}: {self._summaries[plan.primary]}"
 
     def _missing_text(self, entry: MixEntry, told: set[str]) -> str:
         name = self._name(entry.type)
         role = _ROLE_WORDS.get(entry.role, f"a {entry.role}")
-        text = (
-            f"Your proposal leaves out {name.lower()}, {role} in the recommended mix: {entry.why}."
-        )
-        if entry.type not in told:
-            text += f" {name}: {self._summaries[entry.type]}"
-        return text
+        text = f"Your proposal leaves out {name.lower()}, {role} in the recommended mix"
+        if entry.type in told:  # why it belongs there was said with the primary
+            return f"{text}."
+        return f"{text}: {_without_scores(entry.why)}. {name}: {self._summaries[entry.type]}"
 
     def _extra_text(self, rank: RankedType, told: set[str]) -> str:
-        text = f"{self._name(rank.type)} is not in the recommended mix (score {rank.score:.2f})"
+        text = f"{self._name(rank.type)} is not in the recommended mix"
         if rank.type in told:
             return f"{text}."
         # the cost is the affordability remark's to explain
@@ -306,18 +406,90 @@ class Grader:
         return f"{self._name(rank.type)} {economics.text}."
 
 
+def match_segments(
+    assigned: tuple[Segment, ...], submitted: tuple[Segment, ...]
+) -> tuple[list[Segment | None], list[Segment]]:
+    """Each case segment's counterpart in a submission, and the submission's extra segments.
+
+    A case segment is matched by name (ignoring case), else by the submitted
+    segment at the same position if that one's name matches no case segment (a
+    student who renamed it); returns one entry per case segment (``None`` when the
+    submission has none) and the submitted segments left over, in their order.
+    """
+    by_name = {seg.name.casefold(): seg for seg in submitted}
+    names = {seg.name.casefold() for seg in assigned}
+    matched: list[Segment | None] = []
+    for index, seg in enumerate(assigned):
+        same = by_name.get(seg.name.casefold())
+        if same is None and index < len(submitted):
+            there = submitted[index]
+            same = there if there.name.casefold() not in names else None
+        matched.append(same)
+    used = {id(seg) for seg in matched if seg is not None}
+    return matched, [seg for seg in submitted if id(seg) not in used]
+
+
+def changes_text(changed: Iterable[Change]) -> str:
+    """Changed figures in words: ``budget_share from 0.02 to 0.5; a segment 'X' added``."""
+    return "; ".join(
+        f"a segment '{c.after}' added, which the case does not have (not graded)"
+        if c.key == "segments"
+        else f"{c.key} from {_shown(c.before)} to {_shown(c.after)}"
+        for c in changed
+    )
+
+
+def remark_line(remark: Remark) -> str:
+    """A remark as a feedback line: ``- [-0.50 primary] text`` (``- [case] text`` at no cost)."""
+    cost = f"-{remark.points:.2f} " if remark.points else ""
+    return f"- [{cost}{remark.part}] {remark.text}"
+
+
+def _shown(value: object) -> str:
+    """A case figure as a student wrote it: lists without brackets, absence said."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value) if value else "nothing"
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:g}"
+    return str(value)
+
+
+def _remember(cache: dict[tuple[object, ...], _T], key: tuple[object, ...], value: _T) -> None:
+    """Store ``value`` in a cache of at most :data:`CACHE_SIZE` entries (oldest out first)."""
+    if len(cache) >= CACHE_SIZE:
+        del cache[next(iter(cache))]
+    cache[key] = value
+
+
 _ROLE_WORDS = {"primary": "the primary", "support": "a support type", "fallback": "the fallback"}
+
+
+_SCORE = re.compile(r" ?\(score \d+\.\d+\)|,? ?(?:and )?scores \d+\.\d+,? ?")
+
+
+def _without_scores(why: str) -> str:
+    """A mix entry's reason without its score figures, which say nothing to a student."""
+    return _SCORE.sub(" ", why).strip(" ,")
 
 
 def _share(weight: float, score: float, total: float) -> float:
     return weight * score / total if total > 0 else 0.0
 
 
-def _shortfalls(chosen: RankedType, best: RankedType, most: int = 2) -> list[str]:
-    """The chosen type's reasons on the criteria where it falls furthest behind the best."""
+def _shortfalls(
+    chosen: RankedType, best: RankedType, most: int = 2, *, skip_economics: bool = False
+) -> list[str]:
+    """The chosen type's reasons on the criteria where it falls furthest behind the best
+    (leaving out its economics when another remark speaks of its cost)."""
     best_by = {r.criterion: r.contribution for r in best.reasons}
     gaps = sorted(
-        ((best_by[r.criterion] - r.contribution, r.text) for r in chosen.reasons),
+        (
+            (best_by[r.criterion] - r.contribution, r.text)
+            for r in chosen.reasons
+            if not (skip_economics and r.criterion == "economics")
+        ),
         key=lambda gap: -gap[0],
     )
     return [text for gap, text in gaps[:most] if gap > 1e-9]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -24,10 +25,13 @@ from .model import (
     GOALS,
     HORIZONS,
     MARKETS,
+    BookSize,
     Challenge,
     CostModel,
     CostTip,
+    Currencies,
     Defaults,
+    EconomicsDefaults,
     Element,
     GradingRules,
     HorizonRule,
@@ -53,6 +57,22 @@ KB_FILES = (
     "cost_tips.yaml",
 )
 REQUIRED_FILES = ("meta.yaml", "types.yaml")
+
+#: While ``crstrat kb validate`` runs (:func:`knowledge_problems`), the problems found
+#: so far: a problem in one file or one entry is recorded and the others still read.
+_PROBLEMS: ContextVar[list[KnowledgeError] | None] = ContextVar("_PROBLEMS", default=None)
+
+
+def _carry_on(problem: KnowledgeError) -> bool:
+    """Record ``problem`` and return True when every problem is wanted; else False
+    (the caller then raises it)."""
+    problems = _PROBLEMS.get()
+    if problems is None:
+        return False
+    problems.append(problem)
+    return True
+
+
 CRITERIA = (
     "expectation",
     "goals",
@@ -273,11 +293,15 @@ def _unique(file: _File, key: str, readers: list[_Reader], read: Callable[[_Read
     seen: set[str] = set()
     out = []
     for reader in readers:
-        item_id = reader.text("id")
-        if item_id in seen:
-            raise reader.fail("id", f"{yamlfile.shown(item_id)} is used twice in {key}")
-        seen.add(item_id)
-        out.append(read(reader))
+        try:
+            item_id = reader.text("id")
+            if item_id in seen:
+                raise reader.fail("id", f"{yamlfile.shown(item_id)} is used twice in {key}")
+            seen.add(item_id)
+            out.append(read(reader))
+        except KnowledgeError as problem:  # kb validate: the other entries are still read
+            if not _carry_on(problem):
+                raise
     return out
 
 
@@ -301,6 +325,8 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
         "examples",
         "other_industries",
         "sources",
+        "retention_effect",
+        "job",
     )
     fit = r.child("fit").allow("goals", "horizon", "complexity", "market", "channels", "scale")
     scale = fit.child("scale").allow("ideal_min", "ideal_max")
@@ -313,15 +339,25 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
         "per_customer_per_year",
         "contacts_per_customer_per_year",
         "cost_per_contact",
+        "counter_cost_per_contact",
+        "contact_staff_cost_per_person",
+        "scale_economy",
         "staff",
         "assumptions",
     )
     contacts = cost.child("contacts_per_customer_per_year", required=False).allow(*COMPLEXITIES)
-    staff = cost.child("staff", required=False).allow("accounts_per_person", "cost_per_person")
+    staff = cost.child("staff", required=False).allow(
+        "accounts_per_person", "book_size", "cost_per_person"
+    )
     accounts: Mapping[str, float] = frozen_map()
-    if staff.data:
+    if "book_size" in staff.data and "accounts_per_person" in staff.data:
+        raise staff.fail(
+            "book_size", "gives the book a second time: keep book_size or accounts_per_person"
+        )
+    if staff.data and "book_size" not in staff.data:
         per = staff.child("accounts_per_person").allow(*MARKETS)
         accounts = frozen_map({m: per.number(m, 1.0) for m in MARKETS})
+    scale = cost.child("scale_economy", required=False).allow("from_customers", "exponent")
     similar = r.child("similar", required=False)
     for other in similar.data:
         if other not in type_ids:
@@ -357,6 +393,17 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
             accounts_per_person=accounts,
             cost_per_person=staff.number("cost_per_person") if staff.data else 0.0,
             assumptions=_sourced(cost, "assumptions"),
+            counter_cost_per_contact=(
+                cost.number("counter_cost_per_contact")
+                if "counter_cost_per_contact" in cost.data
+                else None
+            ),
+            book_size=_book_size(staff) if "book_size" in staff.data else None,
+            contact_staff_cost_per_person=cost.number(
+                "contact_staff_cost_per_person", 1.0, required=False
+            ),
+            scale_from_customers=scale.number("from_customers", 1.0) if scale.data else 0.0,
+            scale_exponent=scale.number("exponent", 0.0, 1.0) if scale.data else 1.0,
         ),
         definition=r.text("definition", required=False),
         characteristics=r.texts("characteristics"),
@@ -370,7 +417,83 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
             for i in r.items("other_industries", required=False)
         ),
         sources=r.texts("sources"),
+        retention_effect=r.number("retention_effect", 0.0, 1.0, required=False),
+        job=r.text("job", required=False) or r.text("id"),
     )
+
+
+def _book_size(staff: _Reader) -> BookSize:
+    """``cost.staff.book_size``: accounts per named person, from an account's worth."""
+    book = staff.child("book_size").allow(
+        "reference_value",
+        "reference_accounts",
+        "exponent",
+        "minimum",
+        "maximum",
+        "complexity_factor",
+    )
+    minimum = book.number("minimum", 1.0)
+    maxima = book.child("maximum").allow(*MARKETS)
+    maximum = frozen_map({m: maxima.number(m, minimum) for m in MARKETS})
+    accounts = book.child("reference_accounts").allow(*MARKETS)
+    factors = book.child("complexity_factor", required=False).allow(*COMPLEXITIES)
+    return BookSize(
+        reference_value=book.number("reference_value", 1e-9),
+        reference_accounts=frozen_map({m: accounts.number(m, 1e-9) for m in MARKETS}),
+        exponent=book.number("exponent", 0.0, 2.0),
+        minimum=minimum,
+        maximum=maximum,
+        complexity_factor=frozen_map(
+            {c: factors.number(c, 1e-9) for c in COMPLEXITIES} if factors.data else {}
+        ),
+    )
+
+
+def _economics(meta: _Reader) -> EconomicsDefaults | None:
+    """The ``economics`` block of meta.yaml, or None when it is left out."""
+    block = meta.child("economics", required=False).allow(
+        "gross_margin",
+        "retention_rate",
+        "discount_rate",
+        "min_ltv_to_cac",
+        "max_payback_months",
+    )
+    if not block.data:
+        return None
+    margin = block.child("gross_margin").allow(*MARKETS)
+    retention = block.child("retention_rate").allow(*MARKETS)
+    return EconomicsDefaults(
+        gross_margin=frozen_map({m: margin.number(m, 1e-9, 1.0) for m in MARKETS}),
+        retention_rate=frozen_map({m: retention.number(m, 0.0, 0.99) for m in MARKETS}),
+        discount_rate=block.number("discount_rate", 0.0, 0.99),
+        min_ltv_to_cac=block.number("min_ltv_to_cac"),
+        max_payback_months=block.number("max_payback_months"),
+    )
+
+
+def _currencies(meta: _Reader) -> Currencies | None:
+    """The ``currencies`` block of meta.yaml, or None when it is left out."""
+    block = meta.child("currencies", required=False).allow(
+        "cost_currency", "as_of", "source", "rates"
+    )
+    if not block.data:
+        return None
+    rates = block.child("rates")
+    return Currencies(
+        cost_currency=block.text("cost_currency"),
+        rates=frozen_map({str(code): rates.number(str(code), 1e-9) for code in rates.data}),
+        as_of=block.text("as_of"),
+        source=block.text("source"),
+    )
+
+
+def _builtin_block(read: Callable[[_Reader], T | None], key: str) -> T:
+    """A block of the built-in meta.yaml, for a custom base that leaves it out."""
+    file = _File(builtin_location(), "meta.yaml")
+    block = read(_Reader(file, file.data, ()))
+    if block is None:
+        raise file.fail((key,), "is required in the built-in knowledge base")
+    return block
 
 
 def _tactic(r: _Reader, type_ids: tuple[str, ...]) -> Tactic:
@@ -412,11 +535,13 @@ def _check_sources(kb: KnowledgeBase, files: dict[str, _File]) -> None:
 
     def check(file_name: str, key_path: tuple[str | int, ...], source: str | None) -> None:
         if source is not None and source not in kb.sources:
-            raise files[file_name].fail(
+            problem = files[file_name].fail(
                 key_path,
                 f"source {yamlfile.shown(source)} is not declared in meta.yaml sources"
                 f"{did_you_mean(source, known)}",
             )
+            if not _carry_on(problem):
+                raise problem
 
     for i, t in enumerate(kb.types):
         for j, s in enumerate(t.sources):
@@ -453,15 +578,6 @@ def _grading(meta: _Reader) -> GradingRules | None:
         unaffordable_penalty=block.number("unaffordable_penalty", 0.0, 1.0),
         min_score=block.number("min_score", 0.0, 1.0),
     )
-
-
-def _builtin_grading() -> GradingRules:
-    """The built-in rubric, for a custom knowledge base that has no grading block."""
-    file = _File(builtin_location(), "meta.yaml")
-    rules = _grading(_Reader(file, file.data, ()))
-    if rules is None:
-        raise file.fail(("grading",), "is required in the built-in knowledge base")
-    return rules
 
 
 def _sha256() -> Any:
@@ -534,7 +650,13 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         if name in cached:
             files[name] = _File(location, name, cached[name])
         elif (location / name).exists() or name in REQUIRED_FILES:
-            files[name] = _File(location, name)
+            try:
+                files[name] = _File(location, name)
+            except KnowledgeError as problem:
+                if not _carry_on(problem):
+                    raise
+    if not all(name in files for name in REQUIRED_FILES):
+        raise _first_problem()
 
     meta = _Reader(files["meta.yaml"], files["meta.yaml"].data, ())
     meta.allow(
@@ -552,6 +674,8 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "scoring",
         "mix",
         "grading",
+        "economics",
+        "currencies",
     )
     sources = {}
     for s in _unique(files["meta.yaml"], "sources", meta.items("sources"), lambda r: r):
@@ -605,6 +729,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "scale_penalty_per_decade",
         "goal_order_weights",
         "min_contact_factor",
+        "contact_purchase_exponent",
     )
     weights_reader = scoring.child("weights").allow(*CRITERIA)
     weights = {c: weights_reader.number(c, 0.0, 1.0) for c in CRITERIA}
@@ -628,6 +753,12 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "primary_min_complexity_fit",
         "personal_primary_max_cost_share",
         "personal_primary_min_touch",
+        "extra_support_min_fit",
+        "over_budget_tolerance",
+        "over_budget_penalty",
+        "break_even_effect_factor",
+        "fallback_max_budget_share",
+        "self_directed_types",
     )
     fallback_type = mix.text("fallback_type")
     if fallback_type not in type_ids:
@@ -686,6 +817,9 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             min_contact_factor=scoring.number(
                 "min_contact_factor", 0.0, 1.0, required=False, default=1.0
             ),
+            contact_purchase_exponent=scoring.number(
+                "contact_purchase_exponent", 0.0, 1.0, required=False
+            ),
         ),
         mix=MixRules(
             max_support=int(mix.number("max_support", 0, 10)),
@@ -707,6 +841,22 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             personal_primary_min_touch=mix.number(
                 "personal_primary_min_touch", 0.0, 1.0, required=False, default=1.0
             ),
+            extra_support_min_fit=mix.fits(
+                "extra_support_min_fit",
+                tuple(c for c in CRITERIA if c in mix.child("extra_support_min_fit", False).data),
+                required=False,
+            ),
+            over_budget_tolerance=mix.number(
+                "over_budget_tolerance", 1.0, 10.0, required=False, default=1.0
+            ),
+            over_budget_penalty=mix.number(
+                "over_budget_penalty", 0.0, 100.0, required=False, default=1.0
+            ),
+            break_even_effect_factor=mix.number("break_even_effect_factor", required=False),
+            fallback_max_budget_share=mix.fits(
+                "fallback_max_budget_share", COMPLEXITIES, required=False
+            ),
+            self_directed_types=mix.texts("self_directed_types", type_ids),
         ),
         types=types,
         tactics=entries("tactics.yaml", "tactics", lambda r: _tactic(r, type_ids)),
@@ -746,9 +896,14 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             ),
         ),
         location=str(location),
-        grading=_grading(meta) or _builtin_grading(),
+        grading=_grading(meta) or _builtin_block(_grading, "grading"),
+        economics=_economics(meta) or _builtin_block(_economics, "economics"),
+        currencies=_currencies(meta) or _builtin_block(_currencies, "currencies"),
     )
-    _check_sources(kb, files)
+    if not _PROBLEMS.get():  # entries skipped for a problem would shift the positions
+        _check_sources(kb, files)
+    if _PROBLEMS.get():
+        raise _first_problem()
     if segment_defaults:
         from .answers import validate_field
 
@@ -758,6 +913,29 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             except InputError as exc:
                 raise defaults.child("segment").fail(str(key), exc.problem) from None
     return kb
+
+
+def _first_problem() -> KnowledgeError:
+    problems = _PROBLEMS.get()
+    assert problems, "only called once a problem is recorded"
+    return problems[0]
+
+
+def knowledge_problems(folder: Path) -> tuple[KnowledgeBase | None, list[KnowledgeError]]:
+    """Load a knowledge base reporting every problem found, not only the first: each
+    file is parsed, and each entry of a list (types, tactics...) read, even after
+    another failed. Returns the knowledge base (None when it has problems) and them.
+    """
+    problems: list[KnowledgeError] = []
+    token = _PROBLEMS.set(problems)
+    try:
+        return load_knowledge(folder), []
+    except KnowledgeError as problem:
+        if problem not in problems:
+            problems.append(problem)
+        return None, problems
+    finally:
+        _PROBLEMS.reset(token)
 
 
 def examples_folder(kb: KnowledgeBase) -> Path:

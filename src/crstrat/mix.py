@@ -1,27 +1,56 @@
-"""The recommended mix: roles, costs against the budget, warnings, tactics.
+"""The recommended mix: a decision a reader can follow in one pass.
 
-``make_plan(kb, answers)`` is the advisor's whole job as one pure function:
-for each segment it ranks the relationship types (see scoring), picks one
-primary the budget can carry, adds support types and a human fallback where
-they fit and the budget allows, says what the budget cannot meet, and picks
-tactics for every goal.
+``make_plan(kb, answers)`` is the advisor's whole job as one pure function. For
+each segment (and, apart, for its top tier when it has one):
+
+1. **Economics**: what a customer is worth over time (crstrat.economics).
+2. **Candidates**: every type, scored and costed (crstrat.scoring), that can run
+   in the formats the business uses.
+3. **Constraints**, each named in the plan's steps when it narrows the
+   candidates: within reach of the budget (costs are estimates, so a little over
+   is a trade-off, not a wall; when nothing is, free customers get the best type
+   that needs no staff per customer and paying ones the cheapest, with a
+   warning); then, each only while some candidates remain: pays for itself
+   (break-even retention gain against the type's plausible effect); copes with
+   an offer that needs a lot of explanation, unless customers help themselves;
+   a personal relationship for customers worth one many times over who ask for
+   less.
+4. **Choice**: the best choice score left is the primary (the score less a
+   penalty for going over the budget); supports that each do a job of their
+   own; a human fallback where customers pay and it takes a share of the budget
+   (itself a share of what they are worth) no larger than an unsolved problem
+   with the offer is worth.
+
+Every number comes from the knowledge base (knowledge/meta.yaml ``mix``).
 """
 
 from __future__ import annotations
 
-from .figures import listing, money, share
+import dataclasses
+from collections.abc import Callable
+from typing import NamedTuple
+
+from .economics import exchange_rate
+from .figures import listing, money, points, share
 from .model import (
     Answers,
     ChosenTactic,
+    Economics,
     ExistingReview,
     KnowledgeBase,
     MixEntry,
     Plan,
     RankedType,
+    Segment,
     SegmentPlan,
+    Staffing,
+    Step,
     Tactic,
+    TierPlan,
 )
-from .scoring import Context, context, rank, segment_cost
+from .scoring import Context, context, rank, type_cost
+
+Candidates = list[RankedType]
 
 
 def _ranked(ranking: tuple[RankedType, ...], type_id: str) -> RankedType:
@@ -32,31 +61,389 @@ def _fit(ranked: RankedType, criterion: str) -> float:
     return next(r.fit for r in ranked.reasons if r.criterion == criterion)
 
 
-def _channel_fit(ranked: RankedType) -> float:
-    return _fit(ranked, "channels")
-
-
 def _name(kb: KnowledgeBase, type_id: str) -> str:
     return kb.type(type_id).name
 
 
-def _expectation_warnings(
+def _lower(kb: KnowledgeBase, type_id: str) -> str:
+    return kb.type(type_id).name.lower()
+
+
+# --------------------------------------------------------------------------- constraints
+# Each takes the candidates (best score first) and returns those it keeps, with
+# the sentence that says why; candidates are narrowed only while some remain.
+
+Constraint = Callable[[KnowledgeBase, Context, Candidates], tuple[Candidates, str]]
+
+
+def _within_reach(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[Candidates, str]:
+    limit = kb.mix.over_budget_tolerance * ctx.budget
+    kept = [r for r in found if r.costing.annual_cost <= limit + 1e-9]
+    over = share(kb.mix.over_budget_tolerance - 1)
+    return kept, (
+        f"within reach of the budget of {money(ctx.budget, ctx.currency)} a year (costs are "
+        f"estimates, so up to {over} over it is a trade-off, not a wall): "
+        f"{listing([_lower(kb, r.type) for r in kept])}"
+    )
+
+
+def _pays_for_itself(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[Candidates, str]:
+    factor = kb.mix.break_even_effect_factor
+    if not factor or ctx.economics is None:
+        return found, ""
+    min_goals = kb.mix.support_min_fit.get("goals", 0.0)
+
+    def pays(r: RankedType) -> bool:
+        gain = r.break_even_retention_gain
+        return gain is not None and gain <= factor * kb.type(r.type).retention_effect
+
+    dropped = [
+        r
+        for r in found
+        if not pays(r)
+        and any(
+            pays(o)
+            and o.costing.annual_cost < r.costing.annual_cost
+            and _fit(o, "goals") >= min_goals
+            for o in found
+        )
+    ]
+    texts = [
+        f"{_lower(kb, r.type)} would pay for itself only if it kept "
+        + (
+            f"{points(r.break_even_retention_gain)} more customers in 100"
+            if r.break_even_retention_gain is not None
+            else "more customers than there are"
+        )
+        + f", more than {factor:g} times the {kb.type(r.type).retention_effect * 100:.0f} in 100 "
+        "it plausibly keeps"
+        for r in dropped
+    ]
+    return [r for r in found if r not in dropped], (
+        "; ".join(texts) + ": a cheaper type that serves the goals comes first"
+    )
+
+
+def _copes_with_complexity(
+    kb: KnowledgeBase, ctx: Context, found: Candidates
+) -> tuple[Candidates, str]:
+    needed = kb.mix.primary_min_complexity_fit.get(ctx.complexity, 0.0)
+    if ctx.segment.expectation in kb.mix.self_directed_types:
+        return found, ""  # customers who help themselves: documentation and forums serve them
+    kept = [r for r in found if _fit(r, "complexity") >= needed]
+    return kept, (
+        "the offer needs a lot of explanation, so the primary must cope with it: "
+        f"{listing([_lower(kb, r.type) for r in kept])}"
+    )
+
+
+def _worth_a_person(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[Candidates, str]:
+    rules = kb.mix
+    most_personal = max(kb.types, key=lambda t: t.personal_touch)
+    closest = next((r for r in found if r.type == most_personal.id), None)
+    if (
+        ctx.horizon != "long_term"  # a named person is a relationship over years
+        or kb.type(ctx.segment.expectation).human  # they ask for a person already
+        or closest is None
+        or not closest.costing.affordable
+        or _fit(closest, "scale") < 1.0  # ... for as many accounts as such teams serve
+    ):
+        return found, ""
+    cost_share = closest.costing.annual_cost / ctx.budget if ctx.budget > 0 else 1.0
+    if cost_share > rules.personal_primary_max_cost_share:
+        return found, ""
+    kept = [r for r in found if kb.type(r.type).personal_touch >= rules.personal_primary_min_touch]
+    return kept, (
+        f"customers worth this much deserve a personal relationship: "
+        f"{most_personal.name.lower()} would take only {share(cost_share)} of the budget"
+    )
+
+
+#: how the reasons of each step read in the primary's "why"
+CONSTRAINT_WORDS = {
+    "formats": "the formats you use",
+    "budget": "the budget",
+    "break_even": "what pays for itself",
+    "complexity": "the explanation the offer needs",
+    "value": "what these customers are worth",
+}
+
+CONSTRAINTS: tuple[tuple[str, Constraint], ...] = (
+    ("budget", _within_reach),
+    ("break_even", _pays_for_itself),
+    ("complexity", _copes_with_complexity),
+    ("value", _worth_a_person),
+)
+
+
+# --------------------------------------------------------------------------- the choice
+
+
+@dataclasses.dataclass
+class _Choice:
+    """The decision for one group of customers (a segment, or its top tier)."""
+
+    ranking: tuple[RankedType, ...]
+    mix: list[MixEntry]
+    steps: list[Step]
+    warnings: list[str]
+    staffing: list[Staffing]
+    out_of_reach: bool = False
+
+
+def choice_score(kb: KnowledgeBase, ctx: Context, ranked: RankedType) -> float:
+    """A candidate's score for the choice: its score less ``over_budget_penalty`` x
+    the share by which it goes over the budget (with 1, 10% over gives up 0.10)."""
+    if ctx.budget <= 0:
+        return ranked.score
+    over = max(0.0, ranked.costing.annual_cost / ctx.budget - 1)
+    return ranked.score - kb.mix.over_budget_penalty * over
+
+
+def _best(kb: KnowledgeBase, ctx: Context, found: Candidates) -> RankedType:
+    """The primary among the candidates left: the best choice score (ties keep the
+    ranking's order)."""
+    return max(found, key=lambda r: choice_score(kb, ctx, r))
+
+
+def _primary(kb: KnowledgeBase, ctx: Context, ranking: tuple[RankedType, ...]) -> _Choice:
+    """Candidates, constraints and the choice of the primary."""
+    steps: list[Step] = []
+    warnings: list[str] = []
+    deliverable = [r for r in ranking if _fit(r, "channels") > 0] or list(ranking)
+    if len(deliverable) < len(ranking):
+        left_out = [_lower(kb, r.type) for r in ranking if r not in deliverable]
+        steps.append(
+            Step("formats", f"left out, as they need formats you do not use: {listing(left_out)}")
+        )
+    found = deliverable
+    for name, constraint in CONSTRAINTS:
+        kept, why = constraint(kb, ctx, found)
+        if name == "budget" and not kept:
+            return _out_of_reach(kb, ctx, ranking, deliverable, steps)
+        if kept and len(kept) < len(found):
+            found = kept
+            steps.append(Step(name, why))
+    primary = _best(kb, ctx, found)
+    cur = ctx.currency
+    best = ranking[0]
+    ruled = [CONSTRAINT_WORDS[s.step] for s in steps if s.step in CONSTRAINT_WORDS]
+    if primary is best:
+        why = f"the best fit (score {primary.score:.2f})"
+    else:
+        why = (
+            f"the best fit once {listing(ruled) or 'the budget'} "
+            f"{'are' if len(ruled) > 1 else 'is'} taken into account (score {primary.score:.2f}); "
+            f"{_lower(kb, best.type)} scores {best.score:.2f}"
+        )
+    if not primary.costing.affordable:
+        over = primary.costing.annual_cost / ctx.budget - 1 if ctx.budget > 0 else 1.0
+        why += f"; it costs {share(over)} more than the budget"
+        warnings.append(
+            f"{_name(kb, primary.type)} for '{ctx.segment.name}' costs "
+            f"{money(primary.costing.annual_cost, cur)} a year, {share(over)} over the budget "
+            f"of {money(ctx.budget, cur)}: the estimates are close enough to make it a "
+            "trade-off, not a reason to give it up. Plan the budget at that figure."
+        )
+    steps.append(Step("primary", f"{_name(kb, primary.type)}: {why}"))
+    mix = [MixEntry(primary.type, "primary", primary.costing.annual_cost, why)]
+    return _Choice(ranking, mix, steps, warnings, [])
+
+
+def _out_of_reach(
     kb: KnowledgeBase,
     ctx: Context,
     ranking: tuple[RankedType, ...],
-    primary: RankedType,
-    mix: list[MixEntry],
-) -> list[str]:
+    deliverable: Candidates,
+    steps: list[Step],
+) -> _Choice:
+    """No type is within reach: free customers get the best type that needs no
+    staff per customer; paying ones the cheapest, with the budget it would take."""
+    cur = ctx.currency
     seg = ctx.segment
-    expected = _ranked(ranking, seg.expectation)
-    name = _name(kb, expected.type)
+    scalable = [r for r in deliverable if not kb.type(r.type).human]
+    if ctx.budget <= 0 and scalable:
+        primary = scalable[0]
+        why = (
+            f"customers who pay nothing get the best fit that needs no staff per customer "
+            f"(score {primary.score:.2f})"
+        )
+        warning = (
+            f"'{seg.name}' brings no revenue, so no relationship fits its budget: "
+            f"{_lower(kb, primary.type)} costs {money(primary.costing.annual_cost, cur)} a "
+            "year, paid for by the rest of the business model (customers who upgrade, "
+            "advertisers, other segments)."
+        )
+    else:
+        primary = min(deliverable, key=lambda r: (r.costing.annual_cost, -r.score))
+        why = "the cheapest sensible option: no relationship type fits the budget"
+        warning = (
+            f"No relationship type fits the budget of {money(ctx.budget, cur)} a year "
+            f"({money(ctx.budget_per_customer, cur)} per customer) for '{seg.name}'. The "
+            f"cheapest, {_lower(kb, primary.type)}, costs "
+            f"{money(primary.costing.annual_cost, cur)} "
+            f"({money(primary.costing.cost_per_customer, cur)} per customer); raise the budget "
+            "to at least that, or raise what customers spend."
+        )
+    steps.append(Step("budget", "no type is within reach of the budget"))
+    steps.append(Step("primary", f"{_name(kb, primary.type)}: {why}"))
+    mix = [MixEntry(primary.type, "primary", primary.costing.annual_cost, why)]
+    return _Choice(ranking, mix, steps, [warning], [], out_of_reach=True)
+
+
+def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) -> None:
+    """Add support types that each earn their place and do a job of their own."""
+    rules = kb.mix
+    primary = _ranked(choice.ranking, choice.mix[0].type)
+    remaining = ctx.budget - sum(e.annual_cost for e in choice.mix)
+    jobs = {kb.type(e.type).job for e in choice.mix}
+    for candidate in choice.ranking:
+        supports = len(choice.mix) - 1
+        if supports >= rules.max_support:
+            break
+        rel_type = kb.type(candidate.type)
+        available = remaining - (0.0 if rel_type.human else reserve)
+        extra = rules.extra_support_min_fit if supports else {}
+        if (
+            rel_type.job in jobs
+            or _fit(candidate, "channels") == 0
+            or candidate.score < rules.support_min_score
+            or primary.score - candidate.score > rules.support_max_gap
+            or candidate.costing.annual_cost > available
+            or any(
+                r.fit
+                < max(rules.support_min_fit.get(r.criterion, 0.0), extra.get(r.criterion, 0.0))
+                for r in candidate.reasons
+            )
+        ):
+            continue
+        why = (
+            f"scores {candidate.score:.2f}, close to the primary, and "
+            if candidate.score <= primary.score
+            else f"scores {candidate.score:.2f} and "
+        ) + f"adds {rel_type.job} within the budget left"
+        choice.mix.append(MixEntry(candidate.type, "support", candidate.costing.annual_cost, why))
+        remaining -= candidate.costing.annual_cost
+        jobs.add(rel_type.job)
+        if rel_type.human:
+            reserve = 0.0
+
+
+class _Fallback(NamedTuple):
+    """The human fallback behind a primary that is not human: its cost and the verdict."""
+
+    cost: float
+    who: str  # the customers it is for, in words
+    wanted: bool
+    why: str
+
+
+def _fallback(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> _Fallback:
+    """Whether a person belongs behind the primary: customers who pay something,
+    and a cost within the share of the budget (itself a share of what they are
+    worth) that an unsolved problem with the offer is worth (more for complex
+    offers: ``fallback_max_budget_share``)."""
+    primary = kb.type(choice.mix[0].type)
+    fallback = kb.type(kb.mix.fallback_type)
+    reach = primary.fallback_share.get(ctx.complexity, 0.0)
+    cost = type_cost(fallback, ctx, contact_share=reach).annual_cost
+    cap = kb.mix.fallback_max_budget_share.get(ctx.complexity, 1.0)
+    who = f"the {share(reach)} of customers {primary.name.lower()} alone will not help"
+    cur = ctx.currency
+    if _fit(_ranked(choice.ranking, fallback.id), "channels") == 0:
+        return _Fallback(
+            cost,
+            who,
+            False,
+            f"{fallback.name.lower()} needs a format you do not use (phone, email, chat or "
+            "in person); automation alone can fail customers",
+        )
+    if ctx.customer_value <= 0 or ctx.budget <= 0:
+        return _Fallback(
+            cost, who, False, f"customers who pay nothing do not justify a person for {who}"
+        )
+    taken = cost / ctx.budget
+    if taken > cap:
+        return _Fallback(
+            cost,
+            who,
+            False,
+            f"a person for {who} would cost {money(cost, cur)} a year, {share(taken)} of the "
+            f"budget: more than the {share(cap)} an unsolved problem with this offer is worth",
+        )
+    return _Fallback(
+        cost,
+        who,
+        True,
+        f"a person for {who}: {money(cost, cur)} a year, {share(taken)} of the budget",
+    )
+
+
+def _human_backing(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
+    """Supports, then the human fallback behind an automated or self-service primary."""
+    if kb.type(choice.mix[0].type).human:
+        _supports(kb, ctx, choice, reserve=0.0)
+        return
+    fallback = _fallback(kb, ctx, choice)
+    primary_fits_budget = choice.mix[0].annual_cost <= ctx.budget
+    _supports(kb, ctx, choice, fallback.cost if fallback.wanted and primary_fits_budget else 0.0)
+    if any(kb.type(e.type).human for e in choice.mix):
+        return  # a person in a support role stands behind the primary already
+    remaining = ctx.budget - sum(e.annual_cost for e in choice.mix)
+    why = fallback.why
+    if fallback.wanted and fallback.cost <= remaining:
+        choice.mix.append(MixEntry(kb.mix.fallback_type, "fallback", fallback.cost, why))
+    elif fallback.wanted:
+        why = (
+            f"no room left for a person for {fallback.who}: one would cost "
+            f"{money(fallback.cost, ctx.currency)} a year, "
+            f"{money(fallback.cost - remaining, ctx.currency)} more than is left"
+        )
+    choice.steps.append(Step("fallback", why))
+    if not fallback.wanted and ctx.budget > 0 and "format" not in why:
+        return  # a decision, explained in the steps: not a warning
+    if choice.mix[-1].role != "fallback" and ctx.budget > 0:
+        choice.warnings.append(f"'{ctx.segment.name}' has no human fallback: {why}.")
+
+
+def _staffing(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
+    """The people each human type of the mix takes (fractional when part-time)."""
+    primary = kb.type(choice.mix[0].type)
+    for entry in choice.mix:
+        rel_type = kb.type(entry.type)
+        if not rel_type.human:
+            continue
+        reach = primary.fallback_share.get(ctx.complexity, 0.0) if entry.role == "fallback" else 1.0
+        people = type_cost(rel_type, ctx, contact_share=reach).people
+        customers = ctx.segment.customers * reach
+        choice.staffing.append(
+            Staffing(entry.type, people, customers / people if people > 0 else customers)
+        )
+
+
+def _decide(kb: KnowledgeBase, ctx: Context) -> _Choice:
+    """Candidates, constraints, the primary, supports, fallback and staffing for ``ctx``."""
+    choice = _primary(kb, ctx, rank(kb, ctx))
+    _human_backing(kb, ctx, choice)
+    _staffing(kb, ctx, choice)
+    choice.warnings[:0] = _expectation_warnings(kb, ctx, choice)
+    return choice
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+def _expectation_warnings(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> list[str]:
+    seg = ctx.segment
+    expected = _ranked(choice.ranking, seg.expectation)
+    name = _lower(kb, expected.type)
     warnings = []
-    if _channel_fit(expected) == 0.0:
+    if _fit(expected, "channels") == 0.0:
         formats = listing(
             [kb.channels[c].title.lower() for c in kb.type(expected.type).fit.channels], "or"
         )
         warnings.append(
-            f"'{seg.name}' expects {name.lower()}, which needs a format you do not use "
+            f"'{seg.name}' expects {name}, which needs a format you do not use "
             f"({formats}); add one of them to offer it."
         )
     if not expected.costing.affordable:
@@ -67,29 +454,73 @@ def _expectation_warnings(
             f", {share(cost.annual_cost / revenue)} of the segment's revenue" if revenue > 0 else ""
         )
         warnings.append(
-            f"'{seg.name}' expects {name.lower()}, but it would cost {money(cost.annual_cost, cur)} "
+            f"'{seg.name}' expects {name}, but it would cost {money(cost.annual_cost, cur)} "
             f"a year ({money(cost.cost_per_customer, cur)} per customer) against a budget of "
             f"{money(ctx.budget, cur)} ({money(ctx.budget_per_customer, cur)} per customer). "
             f"It would take a budget of {money(cost.annual_cost, cur)}{needed_share}"
-            + _instead(kb, primary, expected.type, mix)
+            + _instead(kb, choice, expected.type)
         )
     return warnings
 
 
-def _instead(kb: KnowledgeBase, primary: RankedType, expected: str, mix: list[MixEntry]) -> str:
+def _instead(kb: KnowledgeBase, choice: _Choice, expected: str) -> str:
     """The end of the expectation warning: what crstrat recommends instead."""
-    if primary.type == expected:
-        return "; nothing cheaper fits either, so crstrat keeps it (see below)."
-    if not primary.costing.affordable:
+    primary = choice.mix[0].type
+    if primary == expected:
+        return "; crstrat keeps it as the primary all the same (see below)."
+    if choice.out_of_reach:
         return "; no type fits this budget (see below)."
-    text = f"; within this budget crstrat recommends {_name(kb, primary.type).lower()} instead"
-    fallback = next((e for e in mix if e.type == expected and e.role == "fallback"), None)
-    if fallback is not None:
+    text = f"; within this budget crstrat recommends {_lower(kb, primary)} instead"
+    if any(e.type == expected and e.role == "fallback" for e in choice.mix):
         text += (
-            f", with {_name(kb, expected).lower()} kept only as a fallback for the customers "
-            f"{_name(kb, primary.type).lower()} alone will not help"
+            f", with {_lower(kb, expected)} kept for the customers "
+            f"{_lower(kb, primary)} alone will not help"
         )
     return text + "."
+
+
+def _economics_warnings(kb: KnowledgeBase, ctx: Context, economics: Economics) -> list[str]:
+    """Acquisition against lifetime value, by the usual rules of thumb (David Skok)."""
+    assert kb.economics is not None
+    rules = kb.economics
+    cur = ctx.currency
+    name = ctx.segment.name
+    warnings = []
+    if economics.ltv_to_cac is not None and economics.ltv_to_cac < rules.min_ltv_to_cac:
+        warnings.append(
+            f"Winning a customer in '{name}' costs {money(economics.acquisition_cost or 0, cur)}, "
+            f"and one is worth {money(economics.customer_lifetime_value, cur)} in margin over "
+            f"their lifetime: LTV:CAC {economics.ltv_to_cac:.1f}:1, below the "
+            f"{rules.min_ltv_to_cac:g}:1 that David Skok's rule of thumb asks for. Spend less "
+            "on winning customers, or keep them longer."
+        )
+    if economics.payback_months is not None and economics.payback_months > rules.max_payback_months:
+        warnings.append(
+            f"A new customer in '{name}' takes {economics.payback_months:.0f} months of margin "
+            f"to pay back what winning them cost, beyond the {rules.max_payback_months:g} months "
+            "of the usual rule of thumb (David Skok)."
+        )
+    return warnings
+
+
+def _economics_step(ctx: Context, economics: Economics) -> Step:
+    cur = ctx.currency
+    defaulted = (
+        f" (defaults for {listing([k.replace('_', ' ') for k in economics.defaulted])})"
+        if economics.defaulted
+        else ""
+    )
+    return Step(
+        "economics",
+        f"a customer brings {money(economics.margin_per_customer, cur)} of margin a year and "
+        f"is worth {money(economics.customer_lifetime_value, cur)} over their lifetime "
+        f"(gross margin {share(economics.gross_margin)}, retention "
+        f"{share(economics.retention_rate)}, discount rate {share(economics.discount_rate)})"
+        + defaulted,
+    )
+
+
+# --------------------------------------------------------------------------- tactics
 
 
 def _pick_tactics(
@@ -123,6 +554,37 @@ def _pick_tactics(
     return tuple(chosen)
 
 
+# --------------------------------------------------------------------------- segments
+
+
+def tier_segments(kb: KnowledgeBase, segment: Segment) -> tuple[Segment, Segment] | None:
+    """The segment split into (the rest, the top tier), or None without a top tier.
+
+    The top tier has round(customers x customers_share) customers (at least 1) and
+    revenue x revenue_share; each part's spend per purchase is set so that its
+    yearly value per customer is its share of revenue over its customers. The top
+    tier is singled out to be known by name: it is planned as expecting the base's
+    most personal type, and its budget decides what it gets.
+    """
+    tier = segment.top_tier
+    if tier is None or segment.customers < 2:
+        return None
+    top = min(segment.customers - 1, max(1, round(segment.customers * tier.customers_share)))
+    revenue = segment.customer_value * segment.customers
+    buys = segment.purchases_per_year
+
+    def part(customers: int, revenue_part: float) -> Segment:
+        spend = revenue_part / customers / buys if buys > 0 else 0.0
+        return dataclasses.replace(
+            segment, customers=customers, spend_per_purchase=spend, top_tier=None
+        )
+
+    most_personal = max(kb.types, key=lambda t: t.personal_touch).id
+    rest = part(segment.customers - top, revenue * (1 - tier.revenue_share))
+    best = part(top, revenue * tier.revenue_share)
+    return rest, dataclasses.replace(best, expectation=most_personal)
+
+
 def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> SegmentPlan:
     """The recommendation for one segment (see the module docstring).
 
@@ -130,155 +592,35 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
     mixes (grading, what-if searches): picking them is a fifth of the work.
     """
     seg = ctx.segment
-    cur = ctx.currency
-    rules = kb.mix
-    ranking = rank(kb, ctx)
-    warnings: list[str] = []
-
-    deliverable = [r for r in ranking if _channel_fit(r) > 0] or list(ranking)
-    affordable = [r for r in deliverable if r.costing.affordable]
-    # an offer that needs a lot of explanation gets a primary that copes with it,
-    # when the budget carries one
-    needed = rules.primary_min_complexity_fit.get(ctx.complexity, 0.0)
-    coping = [r for r in affordable if _fit(r, "complexity") >= needed]
-    gated = bool(coping) and coping[0] is not affordable[0]
-    if gated:
-        affordable = coping + [r for r in affordable if r not in coping]
-    # customers worth so much that the most personal type costs a small share of
-    # their budget get a personal primary, whatever low-touch one they expect
-    most_personal = max(kb.types, key=lambda t: t.personal_touch)
-    closest = _ranked(ranking, most_personal.id)
-    valuable = (
-        not gated
-        and closest in affordable
-        and closest.costing.annual_cost <= rules.personal_primary_max_cost_share * ctx.budget
-    )
-    personal = [
-        r for r in affordable if kb.type(r.type).personal_touch >= rules.personal_primary_min_touch
-    ]
-    made_personal = valuable and bool(personal) and personal[0] is not affordable[0]
-    if made_personal:
-        affordable = personal + [r for r in affordable if r not in personal]
-    if affordable:
-        primary = affordable[0]
-        best = ranking[0]
-        why_primary = f"the best fit the budget carries (score {primary.score:.2f})"
-        if gated:
-            why_primary = (
-                f"the best fit the budget carries that copes with an offer needing a lot of "
-                f"explanation (score {primary.score:.2f})"
-            )
-        elif made_personal:
-            why_primary = (
-                f"customers worth this much deserve a personal relationship: "
-                f"{most_personal.name.lower()} would take only "
-                f"{share(closest.costing.annual_cost / ctx.budget)} of the budget "
-                f"(score {primary.score:.2f})"
-            )
-        elif primary is not best and not best.costing.affordable:
-            why_primary += (
-                f"; {_name(kb, best.type).lower()} scores higher ({best.score:.2f}) "
-                f"but costs {money(best.costing.annual_cost, cur)} a year"
-            )
-        elif primary is not best:
-            why_primary = f"the best fit in the formats you use (score {primary.score:.2f})"
+    economics = ctx.economics
+    split = tier_segments(kb, seg)
+    top_tier = None
+    if split is None:
+        choice = _decide(kb, ctx)
+        mix_customers = seg.customers
     else:
-        primary = min(deliverable, key=lambda r: (r.costing.annual_cost, -r.score))
-        why_primary = "the cheapest sensible option: no relationship type fits the budget"
-        warnings.append(
-            f"No relationship type fits the budget of {money(ctx.budget, cur)} a year "
-            f"({money(ctx.budget_per_customer, cur)} per customer) for '{seg.name}'. The cheapest, "
-            f"{_name(kb, primary.type).lower()}, costs {money(primary.costing.annual_cost, cur)} "
-            f"({money(primary.costing.cost_per_customer, cur)} per customer); raise the budget "
-            "to at least that, or raise what customers spend."
+        rest, top = split
+        choice = _decide(kb, _part_context(kb, ctx, rest))
+        tier_ctx = _part_context(kb, ctx, top)
+        tier_choice = _decide(kb, tier_ctx)
+        top_tier = TierPlan(
+            customers=top.customers,
+            customer_value=top.customer_value,
+            budget=tier_ctx.budget,
+            ranking=tier_choice.ranking,
+            mix=tuple(tier_choice.mix),
+            total_annual_cost=sum(e.annual_cost for e in tier_choice.mix),
+            staffing=tuple(tier_choice.staffing),
+            warnings=tuple(tier_choice.warnings),
         )
-
-    mix = [MixEntry(primary.type, "primary", primary.costing.annual_cost, why_primary)]
-    remaining = ctx.budget - primary.costing.annual_cost
-
-    # Automation alone can fail the customer: a mostly automated or self-service
-    # relationship keeps a person behind it when the budget allows, so that
-    # person's cost is set aside before any support type is considered.
-    primary_type = kb.type(primary.type)
-    fallback = kb.type(rules.fallback_type)
-    reach = primary_type.fallback_share.get(ctx.complexity, 0.0)
-    fallback_cost = segment_cost(fallback, ctx, contact_share=reach)
-    fallback_ranked = _ranked(ranking, fallback.id)
-    fallback_usable = _channel_fit(fallback_ranked) > 0.0
-    needs_fallback = not primary_type.human
-    reserve = (
-        fallback_cost if needs_fallback and fallback_usable and fallback_cost <= remaining else 0.0
-    )
-
-    if affordable:
-        for candidate in deliverable:
-            if len(mix) - 1 >= rules.max_support:
-                break
-            if candidate is primary:
-                continue
-            human = kb.type(candidate.type).human
-            # a person in a support role makes the reserved fallback unnecessary
-            available = remaining - (0.0 if human else reserve)
-            if (
-                candidate.score >= rules.support_min_score
-                and primary.score - candidate.score <= rules.support_max_gap
-                and candidate.costing.annual_cost <= available
-                and all(
-                    reason.fit >= rules.support_min_fit.get(reason.criterion, 0.0)
-                    for reason in candidate.reasons
-                )
-            ):
-                mix.append(
-                    MixEntry(
-                        candidate.type,
-                        "support",
-                        candidate.costing.annual_cost,
-                        (
-                            f"scores {candidate.score:.2f}, close to the primary, and the "
-                            "budget carries it"
-                            if candidate.score <= primary.score
-                            else f"scores {candidate.score:.2f} and the budget carries it, "
-                            "beside the primary"
-                        ),
-                    )
-                )
-                remaining -= candidate.costing.annual_cost
-                if human:
-                    needs_fallback, reserve = False, 0.0
-
-    if needs_fallback and affordable:
-        if not fallback_usable:
-            warnings.append(
-                f"'{seg.name}' has no human fallback: {fallback.name.lower()} needs a format you do "
-                "not use (phone, email, chat or in person). Automation alone can fail customers."
-            )
-        elif fallback_cost <= remaining:
-            mix.append(
-                MixEntry(
-                    fallback.id,
-                    "fallback",
-                    fallback_cost,
-                    f"a person for the {share(reach)} of customers that "
-                    f"{primary_type.name.lower()} alone will not help; costs "
-                    f"{money(fallback_cost, cur)} a year"
-                    + (
-                        ", within the budget although a person for every customer would not be"
-                        if not fallback_ranked.costing.affordable
-                        else ""
-                    ),
-                )
-            )
-        else:
-            warnings.append(
-                f"The budget leaves no room for a human fallback behind "
-                f"{primary_type.name.lower()} for '{seg.name}': a person for the {share(reach)} of "
-                f"customers it will not help would cost {money(fallback_cost, cur)} a year, "
-                f"{money(fallback_cost - remaining, cur)} more than is left."
-            )
-
-    warnings[:0] = _expectation_warnings(kb, ctx, ranking, primary, mix)
-    total = sum(entry.annual_cost for entry in mix)
-    mix_types = [entry.type for entry in mix]
+        mix_customers = rest.customers
+    steps = ([_economics_step(ctx, economics)] if economics else []) + choice.steps
+    warnings = choice.warnings + (_economics_warnings(kb, ctx, economics) if economics else [])
+    if top_tier is not None:
+        warnings += [f"Top tier: {w}" for w in top_tier.warnings]
+    mix_types = [entry.type for entry in choice.mix]
+    if top_tier is not None:
+        mix_types += [e.type for e in top_tier.mix if e.type not in mix_types]
     existing = ExistingReview(
         keep=tuple(t for t in seg.existing if t in mix_types),
         add=tuple(t for t in mix_types if t not in seg.existing),
@@ -294,24 +636,62 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
         customer_value=ctx.customer_value,
         budget=ctx.budget,
         budget_per_customer=ctx.budget_per_customer,
-        ranking=ranking,
-        mix=tuple(mix),
-        total_annual_cost=total,
+        ranking=choice.ranking,
+        mix=tuple(choice.mix),
+        total_annual_cost=sum(entry.annual_cost for entry in choice.mix),
         tactics=_pick_tactics(kb, ctx, mix_types) if tactics else (),
         warnings=tuple(warnings),
         existing=existing,
+        economics=economics,
+        staffing=tuple(choice.staffing),
+        top_tier=top_tier,
+        steps=tuple(steps),
+        mix_customers=mix_customers,
     )
 
 
-def make_plan(kb: KnowledgeBase, answers: Answers) -> Plan:
-    """crstrat's recommendation for every segment of an answers file."""
+def _part_context(kb: KnowledgeBase, ctx: Context, part: Segment) -> Context:
+    """The context of a part of a segment: its customers, value, budget and economics.
+
+    A budget given per customer is the segment's: it is shared between the parts
+    in proportion to their revenue, as a budget share is.
+    """
+    discount = ctx.economics.discount_rate if ctx.economics else None
+    sub = context(kb, part, ctx.currency, rate=ctx.rate, discount_rate=discount)
+    budget = sub.budget
+    revenue = ctx.customer_value * ctx.segment.customers
+    if ctx.segment.budget_per_customer is not None and revenue > 0:
+        budget = ctx.budget * sub.customer_value * part.customers / revenue
+    return dataclasses.replace(
+        ctx,
+        segment=part,
+        customer_value=sub.customer_value,
+        budget_per_customer=budget / part.customers,
+        budget=budget,
+        economics=sub.economics,
+    )
+
+
+def segment_context(kb: KnowledgeBase, answers: Answers, segment: Segment) -> Context:
+    """A segment of the answers with its defaults, currency and discount rate resolved."""
     currency = answers.currency or kb.defaults.currency
+    rate = exchange_rate(kb, answers).rate
+    return context(kb, segment, currency, rate=rate, discount_rate=answers.discount_rate)
+
+
+def make_plan(kb: KnowledgeBase, answers: Answers) -> Plan:
+    """crstrat's recommendation for every segment of an answers file.
+
+    Raises InputError when the answers' currency has no known rate (see
+    economics.exchange_rate).
+    """
     return Plan(
         company=answers.company,
-        currency=currency,
+        currency=answers.currency or kb.defaults.currency,
         knowledge_base=kb.name,
         knowledge_sha256=kb.sha256,
         segments=tuple(
-            plan_segment(kb, context(kb, segment, currency)) for segment in answers.segments
+            plan_segment(kb, segment_context(kb, answers, segment)) for segment in answers.segments
         ),
+        exchange_rate=exchange_rate(kb, answers),
     )

@@ -91,12 +91,30 @@ class TypeFit(NamedTuple):
     scale_max: float
 
 
+class BookSize(NamedTuple):
+    """How many accounts one named person can look after, from what an account is worth.
+
+    accounts = reference_accounts[market] * (reference_value / value) ** exponent
+               * complexity_factor[complexity], kept within [minimum, maximum[market]];
+    ``value`` is a customer's yearly value in the knowledge base's cost currency.
+    """
+
+    reference_value: float
+    reference_accounts: Mapping[str, float]
+    exponent: float
+    minimum: float
+    maximum: Mapping[str, float]
+    complexity_factor: Mapping[str, float] = NO_FITS
+
+
 class CostModel(NamedTuple):
-    """A yearly cost model a consultant can read and change.
+    """A yearly cost model a consultant can read and change (amounts in the base's
+    cost currency; knowledge/README.md gives the whole formula).
 
     cost = fixed_per_year + customers * per_customer_per_year
-         + customers * contacts_per_customer_per_year[complexity] * cost_per_contact
-         + ceil(customers / accounts_per_person[market]) * cost_per_person
+         + customers * contacts * cost_per_contact (counter_cost_per_contact when
+           the segment meets its customers in person and the type has one)
+         + people * cost_per_person, people = customers / book size (fractional)
     """
 
     fixed_per_year: float
@@ -106,6 +124,15 @@ class CostModel(NamedTuple):
     accounts_per_person: Mapping[str, float]
     cost_per_person: float
     assumptions: tuple[Sourced, ...] = ()
+    counter_cost_per_contact: float | None = None
+    book_size: BookSize | None = None
+    #: staff cost of one person answering contacts, to count a contact-priced
+    #: type's people (staffing); 0 when the type has no people per contact
+    contact_staff_cost_per_person: float = 0.0
+    #: beyond this many customers, per-customer and per-contact costs grow as
+    #: (customers / scale_from_customers) ** scale_exponent (0: no economy)
+    scale_from_customers: float = 0.0
+    scale_exponent: float = 1.0
 
 
 class RelationshipType(NamedTuple):
@@ -129,6 +156,10 @@ class RelationshipType(NamedTuple):
     examples: tuple[Sourced, ...] = ()
     other_industries: tuple[IndustryExample, ...] = ()
     sources: tuple[str, ...] = ()
+    #: a plausible rise of the retention rate (0..1, in points) the type brings
+    retention_effect: float = 0.0
+    #: what the type does for a customer; a mix never holds two types with one job
+    job: str = ""
 
 
 class Tactic(NamedTuple):
@@ -191,6 +222,28 @@ class Defaults(NamedTuple):
     company: str = ""
 
 
+class EconomicsDefaults(NamedTuple):
+    """Defaults and rules of thumb for a segment's unit economics (see knowledge/meta.yaml)."""
+
+    gross_margin: Mapping[str, float]
+    retention_rate: Mapping[str, float]
+    discount_rate: float
+    min_ltv_to_cac: float
+    max_payback_months: float
+
+
+class Currencies(NamedTuple):
+    """The currency the base's costs are in, and a dated table of rates to convert them.
+
+    ``rates[code]`` is how many units of ``code`` one unit of ``cost_currency`` buys.
+    """
+
+    cost_currency: str
+    rates: Mapping[str, float]
+    as_of: str
+    source: str
+
+
 class HorizonRule(NamedTuple):
     """When a segment's relationship is long-term rather than transactional."""
 
@@ -209,10 +262,12 @@ class ScoringModel(NamedTuple):
     scale_penalty_per_decade: float
     goal_order_weights: tuple[float, ...]
     min_contact_factor: float = 1.0
+    #: above one purchase a year, contacts grow as purchases ** this (0: not at all)
+    contact_purchase_exponent: float = 0.0
 
 
 class MixRules(NamedTuple):
-    """How the mix is assembled from the ranking."""
+    """How the mix is assembled from the ranking (knowledge/meta.yaml ``mix``)."""
 
     max_support: int
     support_min_score: float
@@ -223,6 +278,20 @@ class MixRules(NamedTuple):
     primary_min_complexity_fit: Mapping[str, float] = NO_FITS
     personal_primary_max_cost_share: float = 0.0
     personal_primary_min_touch: float = 1.0
+    #: supports after the first must also fit at least this well on these criteria
+    extra_support_min_fit: Mapping[str, float] = NO_FITS
+    #: a primary may cost up to this multiple of the budget (costs are estimates)
+    over_budget_tolerance: float = 1.0
+    #: score a candidate gives up in the choice per 100% it is over the budget
+    over_budget_penalty: float = 1.0
+    #: a type whose break-even retention gain is above this multiple of its
+    #: plausible effect gives way to a cheaper type that serves the goals
+    break_even_effect_factor: float = 0.0
+    #: the human fallback may take at most this share of the budget, by complexity
+    fallback_max_budget_share: Mapping[str, float] = NO_FITS
+    #: types whose customers prefer to help themselves: a complex offer does not
+    #: force a person on them
+    self_directed_types: tuple[str, ...] = ()
 
 
 class GradingRules(NamedTuple):
@@ -259,6 +328,8 @@ class KnowledgeBase(NamedTuple):
     location: str = ""
     #: the rubric of ``crstrat grade``; load_knowledge always sets it
     grading: GradingRules | None = None
+    economics: EconomicsDefaults | None = None
+    currencies: Currencies | None = None
 
     @property
     def type_ids(self) -> tuple[str, ...]:
@@ -274,6 +345,13 @@ class KnowledgeBase(NamedTuple):
 
 
 # --------------------------------------------------------------------------- answers
+
+
+class TopTier(NamedTuple):
+    """The most valuable customers of a segment: their shares of its customers and revenue."""
+
+    customers_share: float
+    revenue_share: float
 
 
 @dataclass(frozen=True)
@@ -293,6 +371,11 @@ class Segment:
     channels: tuple[str, ...] | None = None
     existing: tuple[str, ...] = ()
     proposal: tuple[str, ...] = ()
+    gross_margin: float | None = None
+    retention_rate: float | None = None
+    new_customers_per_year: int | None = None
+    acquisition_cost: float | None = None
+    top_tier: TopTier | None = None
 
     @property
     def customer_value(self) -> float:
@@ -306,6 +389,8 @@ class Answers(NamedTuple):
     segments: tuple[Segment, ...]
     company: str | None = None
     currency: str | None = None
+    exchange_rate: float | None = None
+    discount_rate: float | None = None
 
 
 # --------------------------------------------------------------------------- plans
@@ -340,6 +425,9 @@ class RankedType(NamedTuple):
     score: float
     costing: Costing
     reasons: tuple[Reason, ...]
+    #: the rise of the retention rate (0..1) that pays for the type; None when
+    #: no rise can (see economics.break_even_retention_gain)
+    break_even_retention_gain: float | None = None
 
 
 class MixEntry(NamedTuple):
@@ -366,8 +454,56 @@ class ExistingReview(NamedTuple):
     drop: tuple[str, ...] = ()
 
 
+class Economics(NamedTuple):
+    """A segment's unit economics, money in the answers' currency (see crstrat.economics)."""
+
+    gross_margin: float
+    retention_rate: float
+    discount_rate: float
+    margin_per_customer: float
+    customer_lifetime_value: float
+    acquisition_cost: float | None = None
+    ltv_to_cac: float | None = None
+    payback_months: float | None = None
+    new_customers_per_year: int | None = None
+    #: where each rate came from: "answers" or the knowledge base's default
+    defaulted: tuple[str, ...] = ()
+
+
+class Staffing(NamedTuple):
+    """The people a human type in the mix needs: fractional when part of a person's time."""
+
+    type: str
+    people: float
+    customers_per_person: float
+
+
+class Step(NamedTuple):
+    """One named step of the decision and what it found, in plain words."""
+
+    step: str
+    text: str
+
+
+class TierPlan(NamedTuple):
+    """The mix for a segment's top tier (its most valuable customers)."""
+
+    customers: int
+    customer_value: float
+    budget: float
+    ranking: tuple[RankedType, ...]
+    mix: tuple[MixEntry, ...]
+    total_annual_cost: float
+    staffing: tuple[Staffing, ...]
+    warnings: tuple[str, ...] = ()
+
+
 class SegmentPlan(NamedTuple):
-    """The recommendation for one segment."""
+    """The recommendation for one segment.
+
+    With a top tier, ``mix``, ``ranking`` and ``total_annual_cost`` serve the
+    rest of the customers (``mix_customers`` of them) and ``top_tier`` the top.
+    """
 
     segment: Segment
     market: str
@@ -384,15 +520,34 @@ class SegmentPlan(NamedTuple):
     tactics: tuple[ChosenTactic, ...]
     warnings: tuple[str, ...]
     existing: ExistingReview
+    economics: Economics | None = None
+    staffing: tuple[Staffing, ...] = ()
+    top_tier: TierPlan | None = None
+    steps: tuple[Step, ...] = ()
+    mix_customers: int = 0
 
     @property
     def primary(self) -> str:
         """The primary relationship type's id."""
         return next(entry.type for entry in self.mix if entry.role == "primary")
 
+    @property
+    def mix_budget(self) -> float:
+        """The budget the mix is chosen within: the segment's, less its top tier's."""
+        return self.budget - (self.top_tier.budget if self.top_tier is not None else 0.0)
+
     def ranked(self, type_id: str) -> RankedType:
         """This segment's ranking entry for a type."""
         return next(r for r in self.ranking if r.type == type_id)
+
+
+class ExchangeRate(NamedTuple):
+    """How the base's costs were converted: ``rate`` units of the answers' currency
+    per unit of ``from_currency``, and where the rate came from."""
+
+    rate: float
+    from_currency: str
+    source: str
 
 
 class Plan(NamedTuple):
@@ -403,3 +558,4 @@ class Plan(NamedTuple):
     knowledge_base: str
     knowledge_sha256: str
     segments: tuple[SegmentPlan, ...]
+    exchange_rate: ExchangeRate = ExchangeRate(1.0, "USD", "no conversion needed")

@@ -17,8 +17,9 @@ import contextlib
 import os
 import stat
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TextIO
 
 from .errors import InputError, UsageError
 
@@ -140,17 +141,32 @@ def write_output(path: Path, text: str, *, announce: bool = True) -> None:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` all at once, or not at all.
+    """Write ``text`` (UTF-8) to ``path`` all at once, or not at all (see atomic_writer)."""
+    with atomic_writer(path) as out:
+        out.write(text)
 
-    A symbolic link is written through; a FIFO or a device is written to in
-    place (there is nothing to replace atomically). Raises InputError.
+
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[TextIO]:
+    """A text file to write ``path`` with bit by bit, which appears all at once at the end.
+
+    What is written goes to a temporary file beside the target; leaving the block
+    normally renames it into place (an existing file keeps its permissions), an
+    exception (a signal included) removes it and leaves the target as it was. A
+    symbolic link is written through (its target is replaced); a FIFO or a device
+    is written to in place, and ``-`` is stdout. Raises InputError.
     """
+    if is_stdout(path):
+        yield sys.stdout
+        sys.stdout.flush()
+        return
     given = path.expanduser()
     status = _status(given)
     if status is not None and stat.S_ISDIR(status.st_mode):
         raise InputError("is a folder; give a file name to write to", source=str(path))
     if status is not None and not stat.S_ISREG(status.st_mode):
-        _write_in_place(given, text, str(path))
+        with _in_place(given, str(path)) as out:
+            yield out
         return
     import tempfile  # here: importing it costs a plan run that writes to stdout 2 ms
 
@@ -164,16 +180,10 @@ def write_atomic(path: Path, text: str) -> None:
         raise InputError(f"cannot be written ({exc.strerror or exc})", source=str(path)) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+            yield out
             out.flush()
             os.fsync(out.fileno())
-        if status is not None:
-            # keep the permissions the file had
-            os.chmod(temp, status.st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
+        os.chmod(temp, status.st_mode & 0o7777 if status is not None else 0o666 & ~_umask())
         os.replace(temp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -185,10 +195,17 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def _write_in_place(path: Path, text: str, label: str) -> None:
+@contextlib.contextmanager
+def _in_place(path: Path, label: str) -> Iterator[TextIO]:
     """Write to a FIFO, a terminal or a device as it is (``/dev/null`` stays a device)."""
     try:
         with open(path, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+            yield out
     except OSError as exc:
         raise InputError(f"cannot be written ({exc.strerror or exc})", source=label) from None
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

@@ -14,7 +14,10 @@ that resumes from it.
 from __future__ import annotations
 
 import os
+import re
 import shlex
+import shutil
+import textwrap
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -47,6 +50,9 @@ from .scoring import context
 DRAFT_NAME = "crstrat-answers.draft.yaml"
 
 T = TypeVar("T")
+#: A choice offered: its value, a short title, and optionally a description shown
+#: whole (wrapped) while the choice is highlighted.
+Choice = tuple[T, str] | tuple[T, str, str]
 
 
 def _stop_keys() -> KeyBindings:
@@ -80,9 +86,46 @@ class _Terminal:
         )
         return question.unsafe_ask()
 
+    def width(self) -> int:
+        """The terminal's width in columns (80 when it cannot tell, never below 30)."""
+        try:
+            columns = (
+                self.output.get_size().columns
+                if self.output is not None
+                else shutil.get_terminal_size((80, 24)).columns
+            )
+        except (OSError, ValueError):
+            columns = 80
+        return max(columns or 80, 30)
+
+    def worded(self, message: str, instruction: str) -> tuple[str, str]:
+        """The question and its hint broken at spaces to fit the terminal (prompt_toolkit
+        would break them inside words): the hint follows the question when it fits
+        on its line, else goes on lines of its own below."""
+        width = self.width()
+        lines = textwrap.wrap(message, width - 3, subsequent_indent="  ") or [""]
+        room = width - len(lines[-1]) - (3 if len(lines) == 1 else 1) - 2
+        if len(instruction) <= room - 12:  # and room to type a short answer
+            return "\n".join(lines), instruction
+        hint = textwrap.wrap(instruction, width - 4, initial_indent="  ", subsequent_indent="  ")
+        return "\n".join(lines), "\n" + "\n".join(hint)
+
+    def described(self, text: str) -> str:
+        """A choice's description, broken at spaces under questionary's "Description:"."""
+        lead = len("  Description: ")
+        return ("\n" + " " * lead).join(textwrap.wrap(text, self.width() - lead - 1))
+
     def say(self, text: str) -> None:
-        """Print a line between the questions."""
-        print_formatted_text(text, output=self.output)
+        """Print lines between the questions, each broken at spaces to fit the
+        terminal; a broken line goes on under its own first word (after the
+        label of an ``label:  words`` or ``label   words`` line)."""
+        width = self.width() - 1
+        lines = []
+        for line in text.split("\n"):
+            lead = re.match(r"\s*(?:\S+(?: \S+)?(?::| {2,}) *)?", line)
+            hang = " " * min(len(lead.group(0)) if lead else 0, width // 2)
+            lines += textwrap.wrap(line, width, subsequent_indent=hang) or [""]
+        print_formatted_text("\n".join(lines), output=self.output)
 
     def text(self, message: str, hint: str, default: str, check: Callable[[str], T]) -> T:
         """A typed answer, checked by ``check`` (an InputError's problem is shown inline).
@@ -104,10 +147,13 @@ class _Terminal:
                 field.cursor_position = len(default)
             field.validate_and_handle()
 
+        message, instruction = self.worded(
+            message, f"({hint})" + (f" [{default}]" if default else "")
+        )
         typed = self._ask(
             questionary.text(
                 message,
-                instruction=f"({hint})" + (f" [{default}]" if default else ""),
+                instruction=instruction,
                 validate=_verdict(checked),
                 **self._io,
             ),
@@ -115,17 +161,29 @@ class _Terminal:
         )
         return checked(typed)
 
-    def select(
-        self, message: str, hint: str, choices: Sequence[tuple[T, str]], default: T | None
-    ) -> T:
-        """One of ``choices`` (value, title), the pointer starting on ``default``."""
-        options = [questionary.Choice(title, value=value) for value, title in choices]
+    def options(self, choices: Sequence[Choice[T]], checked: Collection[T] = ()) -> list[Any]:
+        """questionary's choices: a short title each, the highlighted one's
+        description shown whole below the list."""
+        return [
+            questionary.Choice(
+                choice[1],
+                value=choice[0],
+                checked=choice[0] in checked,
+                description=self.described(choice[2]) if len(choice) > 2 else None,
+            )
+            for choice in choices
+        ]
+
+    def select(self, message: str, hint: str, choices: Sequence[Choice[T]], default: T | None) -> T:
+        """One of ``choices`` (value, title[, description]), the pointer on ``default``."""
+        options = self.options(choices)
+        message, instruction = self.worded(message, f"({hint}; arrow keys, Enter)")
         picked: T = self._ask(
             questionary.select(
                 message,
                 choices=options,
                 default=next((o for o in options if o.value == default), None),
-                instruction=f"({hint}; arrow keys, Enter)",
+                instruction=instruction,
                 **self._io,
             )
         )
@@ -135,20 +193,19 @@ class _Terminal:
         self,
         message: str,
         hint: str,
-        choices: Sequence[tuple[str, str]],
+        choices: Sequence[Choice[str]],
         checked: Collection[str],
         check: Callable[[list[str]], object],
     ) -> list[str]:
-        """Any of ``choices`` (value, title), those in ``checked`` ticked to start with."""
-        options = [
-            questionary.Choice(title, value=value, checked=value in checked)
-            for value, title in choices
-        ]
+        """Any of ``choices`` (value, title[, description]), those in ``checked``
+        ticked to start with."""
+        options = self.options(choices, checked)
+        message, instruction = self.worded(message, f"({hint}; space ticks, Enter when done)")
         picked: list[str] = self._ask(
             questionary.checkbox(
                 message,
                 choices=options,
-                instruction=f"({hint}; space ticks, Enter when done)",
+                instruction=instruction,
                 validate=_verdict(check),
                 **self._io,
             )
@@ -179,9 +236,10 @@ class _LineTerminal(_Terminal):
             except InputError as exc:
                 print(f"  {exc.problem}")
 
-    def _numbers(self, choices: Sequence[tuple[Any, str]], prompt: str, start: str) -> list[int]:
-        for number, (_, title) in enumerate(choices, 1):
-            print(f"  {number}. {title}")
+    def _numbers(self, choices: Sequence[Choice[Any]], prompt: str, start: str) -> list[int]:
+        for number, choice in enumerate(choices, 1):
+            described = f": {choice[2]}" if len(choice) > 2 else ""
+            print(f"  {number}. {choice[1]}{described}")
         while True:
             typed = input(f"{prompt} [{start}]: ").strip() or start
             if typed.lower() == "none":
@@ -191,11 +249,9 @@ class _LineTerminal(_Terminal):
                 return [int(p) - 1 for p in picked]
             print(f"  give numbers from 1 to {len(choices)}")
 
-    def select(
-        self, message: str, hint: str, choices: Sequence[tuple[T, str]], default: T | None
-    ) -> T:
+    def select(self, message: str, hint: str, choices: Sequence[Choice[T]], default: T | None) -> T:
         print(f"{message} ({hint})")
-        start = next((n for n, (value, _) in enumerate(choices, 1) if value == default), 1)
+        start = next((n for n, choice in enumerate(choices, 1) if choice[0] == default), 1)
         while True:
             picked = self._numbers(choices, "Number", str(start))
             if len(picked) == 1:
@@ -206,12 +262,12 @@ class _LineTerminal(_Terminal):
         self,
         message: str,
         hint: str,
-        choices: Sequence[tuple[str, str]],
+        choices: Sequence[Choice[str]],
         checked: Collection[str],
         check: Callable[[list[str]], object],
     ) -> list[str]:
         print(f"{message} ({hint}; numbers separated by commas, or none)")
-        start = ",".join(str(n) for n, (v, _) in enumerate(choices, 1) if v in checked)
+        start = ",".join(str(n) for n, choice in enumerate(choices, 1) if choice[0] in checked)
         while True:
             picked = [choices[i][0] for i in self._numbers(choices, "Numbers", start)]
             try:
@@ -376,7 +432,10 @@ class _Questionnaire:
             ]
             for index, segment in enumerate(self.segments):
                 options.append(
-                    (("change", index), f"Change segment {index + 1}: {self.name_of(segment)}")
+                    (
+                        ("change", index),
+                        f"Change segment {index + 1}: {self.name_of(segment)}",
+                    )
                 )
             options.append((("add", 0), "Add a segment"))
             if several:
@@ -392,12 +451,46 @@ class _Questionnaire:
             if action == "company":
                 self.ask_company()
             elif action == "change":
-                self.ask_segment(index, only_open=False)
+                self.change_answer(index)
             elif action == "add":
                 self.segments.append({})
                 self.ask_segment(len(self.segments) - 1, only_open=True)
             else:
                 del self.segments[index]
+
+    def change_answer(self, index: int) -> None:
+        """Pick one of a segment's answers and ask that question again (or all of
+        them, or none)."""
+        seg = _model(self.kb, self.segments[index])
+        words = dict(self.described(seg))
+        cur = self.currency
+        answers: list[tuple[str, str, Callable[[int], None]]] = [
+            ("Name", self.name_of(self.segments[index]), self.ask_name),
+            ("What they expect", words["expects"], self.ask_expectation),
+            ("Goals", words["goals"], self.ask_goal),
+            ("Customers", count(seg.customers), self.ask_customers),
+            ("Purchases a year", count(seg.purchases_per_year), self.ask_purchases),
+            ("Spend per purchase", money(seg.spend_per_purchase, cur), self.ask_spend),
+            ("Consumers or businesses", words["market"], self.ask_market),
+            ("Budget", words["budget"], self.ask_budget),
+            ("Formats", words["formats"], self.ask_channels),
+            ("Explanation the offer needs", words["explanation"], self.ask_complexity),
+            ("Relationships already in place", words["in place"], self.ask_existing),
+        ]
+        choices: list[Choice[int]] = [
+            (position, title, value) for position, (title, value, _) in enumerate(answers)
+        ]
+        choices += [(-1, "Every answer, one after the other"), (-2, "None: back")]
+        picked = self.terminal.select(
+            f"Which answer for {self.called(index)}?",
+            "its current value is shown below the list",
+            choices,
+            0,
+        )
+        if picked == -1:
+            self.ask_segment(index, only_open=False)
+        elif picked >= 0:
+            answers[picked][2](index)
 
     # ----------------------------------------------------------------- helpers
 
@@ -488,7 +581,7 @@ class _Questionnaire:
 
     def ask_expectation(self, index: int) -> None:
         """The relationship type the segment expects."""
-        choices = [(t.id, f"{t.name}: {t.summary}") for t in self.kb.types]
+        choices = [(t.id, t.name, t.definition or t.summary) for t in self.kb.types]
         picked = self.terminal.select(
             f"What relationship do the customers of {self.called(index)} expect?",
             "the closest one",
@@ -500,15 +593,15 @@ class _Questionnaire:
     def ask_goal(self, index: int) -> None:
         """The goals, most important first: the main one, then any others."""
         goals = self.suggestion(index, "goal") or GOALS[:1]
-        titles = {g: f"{self.kb.goals[g].title}: {self.kb.goals[g].summary}" for g in GOALS}
+        titles = {g: (g, self.kb.goals[g].title, self.kb.goals[g].summary) for g in GOALS}
         main = self.terminal.select(
             f"What is your main goal with {self.called(index)}?",
             "it weighs most in the plan",
-            [(g, titles[g]) for g in GOALS],
+            [titles[g] for g in GOALS],
             goals[0],
         )
         self.store(index, "goal", validate_field(self.kb, "goal", main)[0])  # kept if stopped here
-        others = [(g, titles[g]) for g in GOALS if g != main]
+        others = [titles[g] for g in GOALS if g != main]
         more = self.terminal.checkbox(
             "Any other goals, less important?",
             "none is fine",
@@ -599,11 +692,17 @@ class _Questionnaire:
     def ask_channels(self, index: int) -> None:
         """The formats the company can interact in."""
         channels = self.current(index, "channels")
+        if channels is None:
+            # Enter claims only the format the expected type cannot do without
+            # (in person for personal assistance, the web for self-service), never all nine
+            expected = self.current(index, "expectation")
+            needs = self.kb.type(expected).fit.channels[:1] if expected else ()
+            channels = tuple(c for c in needs if c in CHANNELS)
         picked = self.terminal.checkbox(
             f"In which formats can you interact with {self.called(index)}?",
-            "all that you offer or could offer",
-            [(c, f"{self.kb.channels[c].title}: {self.kb.channels[c].summary}") for c in CHANNELS],
-            channels if channels is not None else self.kb.defaults.channels,
+            "tick all that you offer or could offer",
+            [(c, self.kb.channels[c].title, self.kb.channels[c].summary) for c in CHANNELS],
+            channels,
             lambda picked: validate_field(self.kb, "channels", picked),
         )
         self.store(index, "channels", validate_field(self.kb, "channels", picked))
@@ -614,7 +713,7 @@ class _Questionnaire:
         picked = self.terminal.select(
             "How much explanation does your offer need?",
             "before, during or after the sale",
-            [(c, f"{terms[c].title}: {terms[c].summary}") for c in COMPLEXITIES],
+            [(c, terms[c].title, terms[c].summary) for c in COMPLEXITIES],
             self.current(index, "complexity") or self.kb.defaults.complexity,
         )
         self.store(index, "complexity", validate_field(self.kb, "complexity", picked))
@@ -625,7 +724,7 @@ class _Questionnaire:
         picked = self.terminal.select(
             f"Are {self.called(index)} consumers or businesses?",
             "b2c or b2b",
-            [(m, f"{terms[m].title}: {terms[m].summary}") for m in MARKETS],
+            [(m, terms[m].title, terms[m].summary) for m in MARKETS],
             self.current(index, "market") or self.kb.defaults.market,
         )
         self.store(index, "market", validate_field(self.kb, "market", picked))
@@ -635,7 +734,7 @@ class _Questionnaire:
         picked = self.terminal.checkbox(
             f"Which kinds of relationship do you already have with {self.called(index)}?",
             "none is fine",
-            [(t.id, t.name) for t in self.kb.types],
+            [(t.id, t.name, t.summary) for t in self.kb.types],
             self.current(index, "existing") or (),
             lambda picked: validate_field(self.kb, "existing", picked),
         )
@@ -659,9 +758,15 @@ class _Questionnaire:
         kb, cur = self.kb, self.currency
         ctx = context(kb, seg, cur)
         if seg.budget_per_customer is not None:
-            budget = f"{money(seg.budget_per_customer, cur)} per customer"
+            budget = (
+                f"{money(seg.budget_per_customer, cur)} per customer: "
+                f"{money(ctx.budget, cur)} a year for the segment"
+            )
         else:
-            budget = f"{share(ctx.budget_share or 0.0)} of revenue"
+            budget = (
+                f"{share(ctx.budget_share or 0.0)} of revenue: {money(ctx.budget, cur)} "
+                f"a year, {money(ctx.budget_per_customer, cur)} per customer"
+            )
         channels = [kb.channels[c].title for c in ctx.channels]
         return [
             ("expects", kb.type(seg.expectation).name),
@@ -672,11 +777,7 @@ class _Questionnaire:
                 f"{money(seg.spend_per_purchase, cur)} a time: "
                 f"{money(ctx.customer_value, cur)} a year each",
             ),
-            (
-                "budget",
-                f"{budget}: {money(ctx.budget, cur)} a year, "
-                f"{money(ctx.budget_per_customer, cur)} per customer",
-            ),
+            ("budget", budget),
             ("formats", ", ".join(channels) or "none"),
             ("explanation", kb.complexity[ctx.complexity].title),
             ("market", kb.markets[ctx.market].title),

@@ -28,6 +28,7 @@ from .answers import (
     MAX_PURCHASES,
     REQUIRED_SEGMENT_KEYS,
     SCHEMA_VERSION,
+    TYPED_NUMBERS,
 )
 from .knowledge import CRITERIA, GRADING_PARTS
 from .model import CHANNELS, COMPLEXITIES, GOALS, HORIZONS, MARKETS, KnowledgeBase
@@ -70,6 +71,12 @@ def _one_or_more(choices: Sequence[str] | None, *, min_items: int, what: str) ->
     }
 
 
+def _or_typed(key: str, schema: Schema) -> Schema:
+    """A number's schema, or the text a person types for it (``1,200``, ``5%``)."""
+    typed = {"type": "string", "pattern": rf"^\s*(?:{TYPED_NUMBERS[key]})\s*$"}
+    return {"anyOf": [schema, typed], "description": schema.get("description", "")}
+
+
 def segment_properties(type_ids: Sequence[str] | None) -> dict[str, Schema]:
     """The schema of each segment answer, as :func:`crstrat.answers.field_checks` checks it.
 
@@ -77,7 +84,7 @@ def segment_properties(type_ids: Sequence[str] | None) -> dict[str, Schema]:
     (the knowledge base's own defaults, checked against its types by the loader).
     """
     type_choice: Schema = {"enum": list(type_ids)} if type_ids is not None else {"type": "string"}
-    return {
+    properties: dict[str, Schema] = {
         "name": _text("The segment's name, unique in the file."),
         "expectation": {
             **type_choice,
@@ -121,7 +128,39 @@ def segment_properties(type_ids: Sequence[str] | None) -> dict[str, Schema]:
             min_items=0,
             what="A proposed mix, the primary first; compared with the advice by crstrat grade.",
         ),
+        "gross_margin": _number(
+            0, 1, low_open=True, what="Share of revenue left after the direct cost of what is sold."
+        ),
+        "retention_rate": {
+            "type": "number",
+            "minimum": 0,
+            "exclusiveMaximum": 1,
+            "description": "Share of this year's customers still buying a year later.",
+        },
+        "new_customers_per_year": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": MAX_CUSTOMERS,
+            "description": "Customers to win a year.",
+        },
+        "acquisition_cost": _number(0, MAX_AMOUNT, what="What winning one new customer costs."),
+        "top_tier": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["customers_share", "revenue_share"],
+            "description": (
+                "The most valuable customers of the segment; revenue_share must be at least "
+                "customers_share."
+            ),
+            "properties": {
+                "customers_share": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+                "revenue_share": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+            },
+        },
     }
+    for key in TYPED_NUMBERS:
+        properties[key] = _or_typed(key, properties[key])
+    return properties
 
 
 def answers_schema(kb: KnowledgeBase) -> Schema:
@@ -150,7 +189,28 @@ def answers_schema(kb: KnowledgeBase) -> Schema:
         "properties": {
             "crstrat": {"const": SCHEMA_VERSION, "description": "The schema version, 1."},
             "company": _nullable(_text("The company's name, used in titles.")),
-            "currency": _nullable(_text("The currency code, display only (e.g. USD).")),
+            "currency": _nullable(
+                _text(
+                    "The currency code (e.g. USD); costs are converted into it at "
+                    "exchange_rate or the knowledge base's table of rates."
+                )
+            ),
+            "exchange_rate": _nullable(
+                _number(
+                    0,
+                    MAX_AMOUNT,
+                    low_open=True,
+                    what="Units of currency one unit of the knowledge base's currency buys.",
+                )
+            ),
+            "discount_rate": _nullable(
+                {
+                    "type": "number",
+                    "minimum": 0,
+                    "exclusiveMaximum": 1,
+                    "description": "Yearly rate future margin is discounted at.",
+                }
+            ),
             "segments": {
                 "type": "array",
                 "minItems": 1,
@@ -216,6 +276,14 @@ def _sourced() -> Schema:
     return {"type": "array", "items": _kb_object({"text": _KB_TEXT}, {"source": _KB_TEXT})}
 
 
+def _criteria_fits() -> Schema:
+    return {
+        "type": "object",
+        "propertyNames": {"enum": list(CRITERIA)},
+        "additionalProperties": _kb_number(0.0, 1.0),
+    }
+
+
 def _meta() -> Schema:
     source = _kb_object(
         {"id": _KB_TEXT, "title": _KB_TEXT},
@@ -261,6 +329,27 @@ def _meta() -> Schema:
         }
     )
     horizon["properties"]["lead_goal_min_purchases_per_year"] = _kb_number()  # not null
+    economics = _kb_object(
+        {
+            "gross_margin": _kb_fits(MARKETS, 1e-9, 1.0),
+            "retention_rate": _kb_fits(MARKETS, 0.0, 0.99),
+            "discount_rate": _kb_number(0.0, 0.99),
+            "min_ltv_to_cac": _kb_number(),
+            "max_payback_months": _kb_number(),
+        }
+    )
+    currencies = _kb_object(
+        {
+            "cost_currency": _KB_TEXT,
+            "as_of": _KB_TEXT,
+            "source": _KB_TEXT,
+            "rates": {
+                "type": "object",
+                "description": "Units of each currency that one unit of cost_currency buys.",
+                "additionalProperties": _kb_number(1e-9),
+            },
+        }
+    )
     scoring = _kb_object(
         {
             "weights": {**_kb_fits(CRITERIA), "description": "Must add up to 1."},
@@ -272,7 +361,10 @@ def _meta() -> Schema:
                 "items": _kb_number(),
             },
         },
-        {"min_contact_factor": _kb_number(0.0, 1.0)},
+        {
+            "min_contact_factor": _kb_number(0.0, 1.0),
+            "contact_purchase_exponent": _kb_number(0.0, 1.0),
+        },
     )
     mix: Schema = _kb_object(
         {
@@ -283,13 +375,15 @@ def _meta() -> Schema:
             "tactics_per_goal": _kb_number(1, 20),
         },
         {
-            "support_min_fit": {
-                "type": "object",
-                "propertyNames": {"enum": list(CRITERIA)},
-                "additionalProperties": _kb_number(0.0, 1.0),
-            }
+            "support_min_fit": _criteria_fits(),
+            "extra_support_min_fit": _criteria_fits(),
+            "over_budget_tolerance": _kb_number(1.0, 10.0),
+            "over_budget_penalty": _kb_number(0.0, 100.0),
+            "break_even_effect_factor": _kb_number(),
+            "self_directed_types": {**_KB_TEXTS, "description": "Relationship type ids."},
         },
     )
+    mix["properties"]["fallback_max_budget_share"] = _kb_all_or_nothing(_kb_fits(COMPLEXITIES))
     mix["properties"]["primary_min_complexity_fit"] = _kb_all_or_nothing(_kb_fits(COMPLEXITIES))
     mix["properties"]["personal_primary_max_cost_share"] = _kb_number(0.0, 1.0)
     mix["properties"]["personal_primary_min_touch"] = _kb_number(0.0, 1.0)
@@ -318,6 +412,8 @@ def _meta() -> Schema:
         {"description": _KB_TEXT, "canvas_credit": _KB_TEXT},
     )
     schema["properties"]["grading"] = _kb_all_or_nothing(grading)
+    schema["properties"]["economics"] = _kb_all_or_nothing(economics)
+    schema["properties"]["currencies"] = _kb_all_or_nothing(currencies)
     schema["title"] = "meta.yaml"
     return schema
 
@@ -328,19 +424,41 @@ def _relationship_type() -> Schema:
         {
             "per_customer_per_year": _kb_number(),
             "cost_per_contact": _kb_number(),
+            "counter_cost_per_contact": _kb_number(),
+            "contact_staff_cost_per_person": _kb_number(1.0),
             "assumptions": _sourced(),
         },
     )
     cost["properties"]["contacts_per_customer_per_year"] = _kb_all_or_nothing(
         _kb_fits(COMPLEXITIES, 0.0, None)
     )
+    cost["properties"]["scale_economy"] = _kb_all_or_nothing(
+        _kb_object({"from_customers": _kb_number(1.0), "exponent": _kb_number(0.0, 1.0)})
+    )
+    book_size = _kb_object(
+        {
+            "reference_value": _kb_number(1e-9),
+            "reference_accounts": _kb_fits(MARKETS, 1e-9, None),
+            "exponent": _kb_number(0.0, 2.0),
+            "minimum": _kb_number(1.0),
+            "maximum": {**_kb_fits(MARKETS, 1.0, None), "description": "Not below minimum."},
+        }
+    )
+    book_size["properties"]["complexity_factor"] = _kb_all_or_nothing(
+        _kb_fits(COMPLEXITIES, 1e-9, None)
+    )
     cost["properties"]["staff"] = _kb_all_or_nothing(
-        _kb_object(
-            {
-                "accounts_per_person": _kb_fits(MARKETS, 1.0, None),
-                "cost_per_person": _kb_number(),
-            }
-        )
+        {
+            "anyOf": [
+                _kb_object(
+                    {
+                        "accounts_per_person": _kb_fits(MARKETS, 1.0, None),
+                        "cost_per_person": _kb_number(),
+                    }
+                ),
+                _kb_object({"book_size": book_size, "cost_per_person": _kb_number()}),
+            ]
+        }
     )
     fit = _kb_object(
         {
@@ -367,6 +485,8 @@ def _relationship_type() -> Schema:
     }
     for key in ("characteristics", "benefits", "drawbacks", "fits_when", "avoid_when", "sources"):
         optional[key] = _KB_TEXTS
+    optional["retention_effect"] = _kb_number(0.0, 1.0)
+    optional["job"] = _KB_TEXT
     schema = _kb_object(
         {
             "id": _KB_TEXT,

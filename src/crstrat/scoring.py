@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from .economics import break_even_retention_gain, segment_economics
 from .figures import count, horizon_words, listing, money
 from .model import (
+    BookSize,
     Costing,
+    Economics,
     KnowledgeBase,
     RankedType,
     Reason,
@@ -36,6 +40,9 @@ class Context:
     budget: float
     horizon: str
     contact_factor: float = 1.0
+    #: units of the answers' currency per unit of the base's cost currency
+    rate: float = 1.0
+    economics: Economics | None = None
 
 
 def horizon_of(kb: KnowledgeBase, segment: Segment) -> str:
@@ -57,8 +64,32 @@ def horizon_of(kb: KnowledgeBase, segment: Segment) -> str:
     return "transactional"
 
 
-def context(kb: KnowledgeBase, segment: Segment, currency: str | None = None) -> Context:
-    """Resolve a segment's optional answers with the knowledge base's defaults."""
+def contact_factor(kb: KnowledgeBase, purchases_per_year: float) -> float:
+    """How a customer's yearly contacts scale with how often they buy (1 at one purchase).
+
+    Below one purchase a year, in proportion (never below min_contact_factor); above,
+    as purchases ** contact_purchase_exponent: a regular asks more than a yearly
+    buyer, but not at every visit.
+    """
+    rules = kb.scoring
+    if purchases_per_year <= 1:
+        return max(rules.min_contact_factor, purchases_per_year)
+    return math.pow(purchases_per_year, rules.contact_purchase_exponent)
+
+
+def context(
+    kb: KnowledgeBase,
+    segment: Segment,
+    currency: str | None = None,
+    *,
+    rate: float = 1.0,
+    discount_rate: float | None = None,
+) -> Context:
+    """Resolve a segment's optional answers with the knowledge base's defaults.
+
+    ``rate`` converts the base's costs into the answers' currency (see
+    economics.exchange_rate); ``discount_rate`` is the answers' own, if any.
+    """
     value = segment.customer_value
     budget_share = None
     if segment.budget_per_customer is not None:
@@ -71,10 +102,11 @@ def context(kb: KnowledgeBase, segment: Segment, currency: str | None = None) ->
             else kb.defaults.budget_share_by_market.get(market, kb.defaults.budget_share)
         )
         per_customer = budget_share * value
+    market = segment.market or kb.defaults.market
     return Context(
         segment=segment,
         currency=currency or kb.defaults.currency,
-        market=segment.market or kb.defaults.market,
+        market=market,
         complexity=segment.complexity or kb.defaults.complexity,
         channels=segment.channels if segment.channels is not None else kb.defaults.channels,
         budget_share=budget_share,
@@ -82,48 +114,85 @@ def context(kb: KnowledgeBase, segment: Segment, currency: str | None = None) ->
         budget_per_customer=per_customer,
         budget=per_customer * segment.customers,
         horizon=horizon_of(kb, segment),
-        # contacts follow purchases: a customer who buys every other year
-        # contacts the company about half as often (never below the floor)
-        contact_factor=max(kb.scoring.min_contact_factor, min(1.0, segment.purchases_per_year)),
+        contact_factor=contact_factor(kb, segment.purchases_per_year),
+        rate=rate,
+        economics=segment_economics(kb, segment, market, discount_rate),
     )
 
 
-def annual_cost(
-    rel_type: RelationshipType,
-    customers: int,
-    complexity: str,
-    market: str,
-    *,
-    contact_share: float = 1.0,
-    contact_factor: float = 1.0,
-) -> float:
-    """A type's yearly cost for a segment (see CostModel).
+class Terms(NamedTuple):
+    """What an answers file says of money for all its segments: the currency, the
+    rate its costs are converted at, and its own discount rate (None: the default)."""
+
+    currency: str
+    rate: float = 1.0
+    discount_rate: float | None = None
+
+    def context(self, kb: KnowledgeBase, segment: Segment) -> Context:
+        """The segment's context under these terms."""
+        return context(kb, segment, self.currency, rate=self.rate, discount_rate=self.discount_rate)
+
+
+class TypeCost(NamedTuple):
+    """A type's yearly cost for a segment (answers' currency) and the people it takes."""
+
+    annual_cost: float
+    people: float
+
+
+def book_size(book: BookSize, value: float, market: str, complexity: str) -> float:
+    """Accounts one named person looks after (see BookSize); ``value`` in the base's currency."""
+    if value <= 0:
+        return book.maximum[market]
+    accounts = book.reference_accounts[market] * math.pow(
+        book.reference_value / value, book.exponent
+    )
+    accounts *= book.complexity_factor.get(complexity, 1.0)
+    return min(book.maximum[market], max(book.minimum, accounts))
+
+
+def type_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float = 1.0) -> TypeCost:
+    """A type's yearly cost for a segment and its people (the formula: knowledge/README.md).
 
     ``contact_share`` < 1 prices the type as a fallback that only part of the
-    customers reach: contacts and per-customer costs scale with it.
-    ``contact_factor`` scales the contacts a customer makes a year (customers
-    who buy less often than yearly contact the company less often).
+    customers reach. Contacts follow purchases (contact_factor); a type with a
+    counter price costs that where the segment meets customers in person;
+    beyond ``scale_from_customers`` per-customer costs grow sub-linearly; people
+    are fractional. Every amount of the base is converted at ``ctx.rate``.
     """
     cost = rel_type.cost
-    contacts = cost.contacts_per_customer_per_year.get(complexity, 0.0) * contact_factor
-    reached = customers * contact_share
-    total = cost.fixed_per_year + reached * cost.per_customer_per_year
-    total += reached * contacts * cost.cost_per_contact
-    if cost.accounts_per_person:
-        total += math.ceil(reached / cost.accounts_per_person[market]) * cost.cost_per_person
-    return total
+    reached = ctx.segment.customers * contact_share
+    base = cost.contacts_per_customer_per_year.get(ctx.complexity, 0.0)
+    contact_spend = reached * base * ctx.contact_factor * cost.cost_per_contact
+    if cost.counter_cost_per_contact is not None:
+        # a person's contacts spread over the formats used for this type. Those
+        # in person come with visits (they grow with purchases) and cost only the
+        # added time of the person who sells, who is there already; the others
+        # are asked about the offer, not each purchase (at most the yearly rate)
+        formats = [c for c in rel_type.fit.channels if c in ctx.channels] or ["phone"]
+        counter = 1 / len(formats) if "in_person" in formats else 0.0
+        per_customer = counter * ctx.contact_factor * cost.counter_cost_per_contact
+        per_customer += (1 - counter) * min(1.0, ctx.contact_factor) * cost.cost_per_contact
+        contact_spend = reached * base * per_customer
+    variable = reached * cost.per_customer_per_year + contact_spend
+    if cost.scale_from_customers and reached > cost.scale_from_customers:
+        scale = cost.scale_from_customers
+        variable *= scale * math.pow(reached / scale, cost.scale_exponent) / reached
+    people = 0.0
+    if cost.book_size is not None:
+        value = ctx.customer_value / ctx.rate
+        people = reached / book_size(cost.book_size, value, ctx.market, ctx.complexity)
+    elif cost.accounts_per_person:
+        people = reached / cost.accounts_per_person[ctx.market]
+    total = cost.fixed_per_year + variable + people * cost.cost_per_person
+    if cost.contact_staff_cost_per_person:
+        people += contact_spend / cost.contact_staff_cost_per_person
+    return TypeCost(total * ctx.rate, people)
 
 
 def segment_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float = 1.0) -> float:
     """A type's yearly cost for a segment, in a full role or as a fallback (``contact_share``)."""
-    return annual_cost(
-        rel_type,
-        ctx.segment.customers,
-        ctx.complexity,
-        ctx.market,
-        contact_share=contact_share,
-        contact_factor=ctx.contact_factor,
-    )
+    return type_cost(rel_type, ctx, contact_share=contact_share).annual_cost
 
 
 def costing(rel_type: RelationshipType, ctx: Context) -> Costing:
@@ -132,7 +201,7 @@ def costing(rel_type: RelationshipType, ctx: Context) -> Costing:
     return Costing(
         annual_cost=total,
         cost_per_customer=total / ctx.segment.customers,
-        affordable=total <= ctx.budget + 1e-9,
+        affordable=total <= ctx.budget * (1 + 1e-9) + 1e-9,
     )
 
 
@@ -284,6 +353,12 @@ def rank(kb: KnowledgeBase, ctx: Context) -> tuple[RankedType, ...]:
         cost = costing(rel_type, ctx)
         reasons = _reasons(kb, rel_type, ctx, cost)
         score = min(1.0, max(0.0, sum(r.contribution for r in reasons)))
-        scored.append((-round(score, 9), position, RankedType(rel_type.id, score, cost, reasons)))
+        gain = (
+            break_even_retention_gain(ctx.economics, cost.cost_per_customer)
+            if ctx.economics is not None
+            else None
+        )
+        ranked = RankedType(rel_type.id, score, cost, reasons, gain)
+        scored.append((-round(score, 9), position, ranked))
     scored.sort(key=lambda item: (item[0], item[1]))
     return tuple(item[2] for item in scored)

@@ -38,7 +38,7 @@ from .model import (
     Segment,
     SegmentPlan,
 )
-from .scoring import context, segment_cost
+from .scoring import Terms, segment_cost
 
 #: Between the cheapest and the dearest breakpoint each grid step multiplies
 #: the budget by this (about 19%); finer finds narrower score crossings,
@@ -121,10 +121,10 @@ def mix_of(plan: SegmentPlan) -> Hashable:
 class _BudgetProbe:
     """Plans of one segment at other budgets per customer, memoised."""
 
-    def __init__(self, kb: KnowledgeBase, plan: SegmentPlan, currency: str) -> None:
+    def __init__(self, kb: KnowledgeBase, plan: SegmentPlan, terms: Terms) -> None:
         self.kb = kb
         self.segment = plan.segment
-        self.currency = currency
+        self.terms = terms
         self._plans: dict[float, SegmentPlan] = {}
 
     def at(self, per_customer: float) -> SegmentPlan:
@@ -132,7 +132,7 @@ class _BudgetProbe:
         found = self._plans.get(per_customer)
         if found is None:
             changed = replace(self.segment, budget_per_customer=per_customer)
-            found = plan_segment(self.kb, context(self.kb, changed, self.currency), tactics=False)
+            found = plan_segment(self.kb, self.terms.context(self.kb, changed), tactics=False)
             self._plans[per_customer] = found
         return found
 
@@ -148,14 +148,14 @@ class _BudgetProbe:
         )
 
 
-def breakpoints(kb: KnowledgeBase, plan: SegmentPlan) -> list[float]:
+def breakpoints(kb: KnowledgeBase, plan: SegmentPlan, terms: Terms) -> list[float]:
     """Budgets per customer at which some possible mix just becomes affordable.
 
     Every type alone, and every set of up to ``1 + max_support`` types, each
     with and without the human fallback a non-human primary among them needs.
     """
     per_type = {r.type: r.costing.annual_cost for r in plan.ranking}
-    ctx = context(kb, plan.segment)
+    ctx = terms.context(kb, plan.segment)
     fallback = kb.type(kb.mix.fallback_type)
     fallback_cost = {
         t.id: segment_cost(fallback, ctx, contact_share=t.fallback_share.get(plan.complexity, 0.0))
@@ -221,16 +221,16 @@ def _grid(low: float, high: float, step: float) -> list[float]:
 
 
 def budget_shifts(
-    kb: KnowledgeBase, plan: SegmentPlan, currency: str
+    kb: KnowledgeBase, plan: SegmentPlan, terms: Terms
 ) -> tuple[dict[str, BudgetShift | None], float]:
     """The budgets nearest the current one at which the primary and the mix change.
 
     Returns ``{"primary_up", "primary_down", "mix_up", "mix_down"}`` and the
     highest budget per customer searched.
     """
-    probe = _BudgetProbe(kb, plan, currency)
+    probe = _BudgetProbe(kb, plan, terms)
     current = plan.budget_per_customer
-    points = breakpoints(kb, plan)
+    points = breakpoints(kb, plan, terms)
     top = max([current, *points]) * SEARCH_HEADROOM
     candidates: set[float] = {0.0}
     if points:
@@ -296,22 +296,22 @@ def _answer_changes(plan: SegmentPlan, kb: KnowledgeBase) -> list[tuple[str, str
     return changes
 
 
-def answer_flips(kb: KnowledgeBase, plan: SegmentPlan, currency: str) -> tuple[AnswerChange, ...]:
+def answer_flips(kb: KnowledgeBase, plan: SegmentPlan, terms: Terms) -> tuple[AnswerChange, ...]:
     """The single answers whose change gives the segment another primary type.
 
     In a fixed order: expectation, goal, channels, complexity, market.
     """
     flips = []
     for answer, action, value, changed in _answer_changes(plan, kb):
-        there = plan_segment(kb, context(kb, changed, currency), tactics=False)
+        there = plan_segment(kb, terms.context(kb, changed), tactics=False)
         if there.primary != plan.primary:
             flips.append(AnswerChange(answer, action, value, changed, there.primary, there.mix))
     return tuple(flips)
 
 
-def what_if(kb: KnowledgeBase, plan: SegmentPlan, currency: str) -> WhatIf:
+def what_if(kb: KnowledgeBase, plan: SegmentPlan, terms: Terms) -> WhatIf:
     """What would change one segment's recommendation (see the module docstring)."""
-    shifts, top = budget_shifts(kb, plan, currency)
+    shifts, top = budget_shifts(kb, plan, terms)
     return WhatIf(
         segment=plan.segment.name,
         primary=plan.primary,
@@ -320,11 +320,22 @@ def what_if(kb: KnowledgeBase, plan: SegmentPlan, currency: str) -> WhatIf:
         primary_down=shifts["primary_down"],
         mix_up=shifts["mix_up"],
         mix_down=shifts["mix_down"],
-        flips=answer_flips(kb, plan, currency),
+        flips=answer_flips(kb, plan, terms),
         searched_up_to=top,
     )
 
 
 def what_if_plan(kb: KnowledgeBase, plan: Plan) -> tuple[WhatIf, ...]:
     """What would change the recommendation, for every segment of a plan."""
-    return tuple(what_if(kb, segment, plan.currency) for segment in plan.segments)
+    return tuple(what_if(kb, segment, plan_terms(plan, segment)) for segment in plan.segments)
+
+
+def plan_terms(plan: Plan, segment: SegmentPlan) -> Terms:
+    """The money terms a plan's segment was made under (currency, rate, discount rate)."""
+    economics = segment.economics
+    discount = (
+        economics.discount_rate
+        if economics is not None and "discount_rate" not in economics.defaulted
+        else None
+    )
+    return Terms(plan.currency, plan.exchange_rate.rate, discount)

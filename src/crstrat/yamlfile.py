@@ -351,7 +351,10 @@ def _check_shape(text: str, source: str) -> None:
         return
     import yaml
 
-    loader = _loader()(text)
+    # Deep text is counted with the pure-Python parser: libyaml's scanner reads
+    # a thousand flow openers ahead and refuses them in its own words (PyYAML
+    # 6.0.4), before crstrat's count of MAX_DEPTH levels could say it in ours.
+    loader = (yaml.SafeLoader if depth_bound > MAX_DEPTH else _loader())(text)
     depth = values = 0
     try:
         while loader.check_event():
@@ -408,12 +411,51 @@ def _check_expansion(data: Any, source: str) -> None:
         stack.extend((child, depth + 1) for child in children)
 
 
+#: PyYAML's descriptions of the commonest mistakes (its context or problem), in the
+#: words of the person who made them; anything else is shown as PyYAML says it.
+PLAIN_WORDS = (
+    (
+        "while parsing a flow sequence",
+        "a list opened with [ is not closed with ], or two of its items have no comma between them",
+    ),
+    (
+        "while parsing a flow mapping",
+        "a mapping opened with { is not closed with }, or two "
+        "of its entries have no comma between them",
+    ),
+    ("while parsing a flow node", "a list or mapping opened with [ or { is not closed"),
+    (
+        "while scanning a quoted scalar",
+        "a text opened with a quote mark is not closed with the same mark",
+    ),
+    (
+        "mapping values are not allowed",
+        "a colon where a value was expected: put text "
+        "that contains ': ' in quotes, or start the value on its own line",
+    ),
+    ("while scanning a simple key", "a line has no ':' between its key and its value"),
+    (
+        "while parsing a block collection",
+        "a line is indented differently from the list it belongs to",
+    ),
+    ("while parsing a block mapping", "a key is indented differently from the keys beside it"),
+)
+
+
+def in_plain_words(parts: list[str]) -> str | None:
+    """A YAML syntax error in the words of its reader, when it is a common one."""
+    for words, plain in PLAIN_WORDS:
+        if any(part.startswith(words) for part in parts):
+            return plain
+    return None
+
+
 def _yaml_problem(exc: Any, text: str) -> tuple[str, int | None]:
     """PyYAML's description of a syntax error as one line, and the line it is on."""
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
     parts = [p for p in (exc.context, exc.problem) if p]
-    problem = " ".join(": ".join(parts).split()) or "it cannot be parsed"
+    problem = in_plain_words(parts) or " ".join(": ".join(parts).split()) or "it cannot be parsed"
     if hiding_content():  # PyYAML quotes what it found: an alias's name, a character
         problem = re.sub(r"'(?!<)[^'\s]{2,}'", "(not shown)", problem)
     lines = text.splitlines()
@@ -429,13 +471,32 @@ def _yaml_problem(exc: Any, text: str) -> tuple[str, int | None]:
     return problem, line
 
 
+class _AnotherDocument(Exception):
+    """The text holds a second YAML document after the first (``---``)."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _single_document(text: str) -> Any:
+    """The one document of the text; a second one raises _AnotherDocument."""
+    loader = _strict_loader()(text)
+    try:
+        data = loader.get_data() if loader.check_data() else None
+        if loader.check_data():
+            raise _AnotherDocument(loader.peek_event().start_mark.line + 1)
+        return data
+    finally:
+        loader.dispose()
+
+
 def parse(text: str, *, source: str) -> Any:
     """Parse YAML text with a safe loader; a syntax error names the line."""
     import yaml
 
     _check_shape(text, source)
     try:
-        data = yaml.load(text, Loader=_strict_loader())
+        data = _single_document(text)
     except _DuplicateKey as exc:
         raise InputError(
             f"has the key {shown(exc.key)} twice (first on line {exc.first_line}); "
@@ -445,6 +506,12 @@ def parse(text: str, *, source: str) -> Any:
         ) from None
     except _BadScalar as exc:
         raise InputError(exc.problem, source=source, line=exc.line) from None
+    except _AnotherDocument as exc:
+        raise InputError(
+            "holds a second YAML document (after a '---' line); keep one",
+            source=source,
+            line=exc.line,
+        ) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -27,13 +27,14 @@ KbOption = Annotated[
 ]
 
 
-def new_app(name: str, help: str) -> typer.Typer:
-    """A typer app (or command group) set up the crstrat way."""
+def new_app(name: str, help: str, *, completion: bool = False) -> typer.Typer:
+    """A typer app (or command group) set up the crstrat way; ``completion`` adds typer's
+    --install-completion and --show-completion (the root app's)."""
     return typer.Typer(
         name=name,
         help=help,
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=completion,
         pretty_exceptions_enable=False,
         # plain click help: rich help would import markdown-it and pygments on every --help
         rich_markup_mode=None,

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sys
+import tempfile
 import time
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NamedTuple
+from typing import TYPE_CHECKING, Annotated, NamedTuple, TextIO
 
 import typer
 
 from ._common import KbOption, console, format_option, is_terminal, load_kb, stdout_is_terminal
 
 if TYPE_CHECKING:
-    from ..grading import Grader, GradeReport, SubmissionGrade
+    from rich.console import Console
+
+    from ..grading import Grader, GradeReport
 
 HELP = """\
 Grade course submissions: answers files whose segments carry a proposal.
@@ -26,10 +32,18 @@ A submission scores the mean over its segments, from 0 to 1, with feedback on
 each choice that cost points. Folders are searched for *.yaml, *.yml and
 *.json files (hidden ones skipped).
 
+With --case, every submission is graded on the figures of the case you
+assigned (an answers file without proposals), whatever the student's file
+says, and each figure a student changed is named in the feedback.
+
+Results are written as they are graded (to --output and --junit files
+atomically at the end), in the order of the files, whatever --jobs is.
+
 \b
 Examples:
-  crstrat grade submissions/                      a table, or JSON off a terminal
+  crstrat grade submissions/ --case case.yaml     a table, or JSON off a terminal
   crstrat grade submissions/ --junit report.xml   a JUnit report for CI
+  crstrat grade submissions/ -f csv -o grades.csv a gradebook for Moodle or Canvas
   crstrat grade alice.yaml bob.yaml --min-score 0.7 -f json
 
 Exit codes: 0 all passed, 1 any below the minimum score, 2 any unreadable
@@ -42,12 +56,28 @@ SUFFIXES = (".yaml", ".yml", ".json")
 #: From this many files on, a terminal shows a progress bar on stderr.
 PROGRESS_FROM = 50
 
+#: From this many files on, --jobs N grades in N processes (below it, starting
+#: them costs more than it saves).
+PARALLEL_FROM = 100
+
+#: Files handed to a process at a time.
+CHUNK = 64
+
 
 class GradeFormat(StrEnum):
     """The formats ``crstrat grade`` can print."""
 
     table = "table"
     json = "json"
+    csv = "csv"
+
+
+#: The module under crstrat.render that writes each format.
+RENDERERS = {
+    GradeFormat.table: "grade_table",
+    GradeFormat.json: "grade_json",
+    GradeFormat.csv: "grade_csv",
+}
 
 
 PathsArgument = Annotated[
@@ -70,6 +100,41 @@ MinScoreOption = Annotated[
     ),
 ]
 FormatOption = Annotated[GradeFormat | None, format_option()]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the grades to FILE (atomically) instead of stdout; its extension "
+        "(.json, .csv) picks the format unless --format is given.",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+CaseOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--case",
+        metavar="FILE",
+        help="The assigned case (an answers file): grade every submission on its figures "
+        "and name each figure a student changed.",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="N",
+        min=1,
+        help=f"Grade in N processes [default: the cores available; one below "
+        f"{PARALLEL_FROM} files].",
+        show_default=False,
+    ),
+]
 JunitOption = Annotated[
     Path | None,
     typer.Option(
@@ -93,7 +158,7 @@ class Submission(NamedTuple):
 
 def _label(name: str) -> str:
     """A file name as text: bytes that are not UTF-8 shown as ``\\xNN``, so that
-    JSON and JUnit stay valid."""
+    JSON, CSV and JUnit stay valid."""
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
@@ -142,46 +207,129 @@ def _link_out(name: str, folder: str) -> str | None:
     return "is a symbolic link that leads out of the graded folder; it was not read"
 
 
-def grade_all(
-    grader: Grader, files: list[Submission]
-) -> tuple[list[SubmissionGrade], dict[str, float]]:
-    """Grade every file, with a progress bar on a terminal's stderr for large batches.
+class Setup(NamedTuple):
+    """What a grading process needs (plain values, so that it can be sent to one)."""
 
-    A submission's text is never quoted in the results (they are published):
-    messages describe what is wrong instead.
-    """
-    from ..grading import SubmissionGrade
-    from ..yamlfile import content_hidden
+    kb_dir: Path | None
+    min_score: float | None
+    case: Path | None
+    out_format: GradeFormat
+    width: int
+    junit: bool
 
-    results: list[SubmissionGrade] = []
-    seconds: dict[str, float] = {}
 
-    def grade_one(file: Submission) -> None:
+class Graded(NamedTuple):
+    """One submission graded and written: its piece of each output, and its outcome."""
+
+    text: str
+    junit: str
+    score: float | None
+    passed: bool
+    error: str | None
+    seconds: float
+
+
+def make_grader(setup: Setup) -> Grader:
+    """A Grader for the knowledge base, pass mark and assigned case of ``setup``."""
+    from ..answers import load_answers
+    from ..grading import Grader
+
+    kb = load_kb(setup.kb_dir)
+    assigned = load_answers(kb, setup.case) if setup.case is not None else None
+    return Grader(kb, setup.min_score, assigned)
+
+
+class Grading:
+    """A Grader and the writers of the outputs: grades a file and writes its pieces at
+    once, in whichever process it runs, so that only text crosses between processes."""
+
+    def __init__(self, setup: Setup) -> None:
+        import importlib
+
+        self.grader = make_grader(setup)
+        module = importlib.import_module(f"crstrat.render.{RENDERERS[setup.out_format]}")
+        table = setup.out_format is GradeFormat.table
+        self.writer = module.Writer(setup.width) if table else module.Writer()
+        self.junit = None
+        if setup.junit:
+            from ..render.junit import Writer as JunitWriter
+
+            self.junit = JunitWriter(self.grader.min_score)
+
+    def grade(self, file: Submission) -> Graded:
+        """Grade one file and write its pieces. A submission's text is never quoted
+        in the results (they are published): messages describe what is wrong."""
+        from ..grading import SubmissionGrade
+        from ..yamlfile import content_hidden
+
         start = time.perf_counter()
         if file.refused is not None:
-            results.append(
-                SubmissionGrade(file.label, None, False, f"{file.label}: {file.refused}")
-            )
+            result = SubmissionGrade(file.label, None, False, f"{file.label}: {file.refused}")
         else:
             with content_hidden():
-                result = grader.grade_file(file.path, file.label)
+                result = self.grader.grade_file(file.path, file.label)
             if result.error and file.label != str(file.path):  # a name that is not UTF-8
                 result = result._replace(error=result.error.replace(str(file.path), file.label))
-            results.append(result)
-        seconds[file.label] = time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        return Graded(
+            self.writer.result(result, seconds),
+            self.junit.result(result, seconds) if self.junit is not None else "",
+            result.score,
+            result.passed,
+            result.error,
+            seconds,
+        )
 
-    if len(files) >= PROGRESS_FROM and is_terminal(sys.stderr):
-        from rich.progress import Progress
 
-        with Progress(console=console(stderr=True), transient=True) as progress:
-            task = progress.add_task("Grading", total=len(files))
-            for file in files:
-                grade_one(file)
-                progress.advance(task)
-    else:
-        for file in files:
-            grade_one(file)
-    return results, seconds
+_worker: Grading | None = None
+
+
+def _start_worker(setup: Setup) -> None:
+    global _worker
+    _worker = Grading(setup)
+
+
+def _grade_in_worker(file: Submission) -> Graded:
+    assert _worker is not None  # set by _start_worker
+    return _worker.grade(file)
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def graded(grading: Grading, files: list[Submission], jobs: int, setup: Setup) -> Iterator[Graded]:
+    """Each file graded and written, in the order of ``files``, as they are graded.
+
+    With ``jobs`` above 1 (and enough files) the files are graded by that many
+    processes, each with its own :class:`Grading` built from ``setup``; the
+    results are the same as one process's, in the same order.
+    """
+    if jobs <= 1 or len(files) < PARALLEL_FROM:
+        yield from map(grading.grade, files)
+        return
+    import multiprocessing
+
+    with multiprocessing.Pool(jobs, initializer=_start_worker, initargs=(setup,)) as pool:
+        yield from pool.imap(_grade_in_worker, files, chunksize=CHUNK)
+
+
+def with_progress(results: Iterator[Graded], total: int) -> Iterator[Graded]:
+    """The same results, with a progress bar on a terminal's stderr for large batches."""
+    if total < PROGRESS_FROM or not is_terminal(sys.stderr):
+        yield from results
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console(stderr=True), transient=True) as progress:
+        task = progress.add_task("Grading", total=total)
+        for item in results:
+            yield item
+            progress.advance(task)
 
 
 def exit_code(report: GradeReport) -> int:
@@ -193,52 +341,104 @@ def exit_code(report: GradeReport) -> int:
     return EXIT_CHECK_FAILED if report.summary.failed else EXIT_OK
 
 
+def choose_format(fmt: GradeFormat | None, output: Path | None) -> GradeFormat:
+    """The explicit format, else the output file's extension, else terminal or not."""
+    if fmt is not None:
+        return fmt
+    if output is not None:
+        by_suffix = {".json": GradeFormat.json, ".csv": GradeFormat.csv}
+        return by_suffix.get(output.suffix.lower(), GradeFormat.table)
+    return GradeFormat.table if stdout_is_terminal() else GradeFormat.json
+
+
 def grade(
     paths: PathsArgument,
+    case: CaseOption = None,
     min_score: MinScoreOption = None,
     fmt: FormatOption = None,
+    output: OutputOption = None,
     junit: JunitOption = None,
+    jobs: JobsOption = None,
     kb_dir: KbOption = None,
 ) -> int:
     """Grade course submissions against the recommendation."""
     from ..errors import UsageError
-    from ..grading import Grader
+    from ..grading import GradeReport, Tally
     from ..outputs import check_outputs, folder_inputs, is_stdout
 
-    junit_only = is_stdout(junit) and fmt is None  # --junit - : the JUnit is the output
-    kb = load_kb(kb_dir)
-    grader = Grader(kb, min_score)
+    junit_only = is_stdout(junit) and fmt is None and output is None  # --junit -
+    out_format = choose_format(fmt, output)
+    on_terminal = output is None and out_format is GradeFormat.table and stdout_is_terminal()
+    screen = console() if on_terminal else None
+    width = screen.width if screen is not None else 100
+    setup = Setup(kb_dir, min_score, case, out_format, width, junit is not None)
     files = find_submissions(paths)
     if not files:
         where = ", ".join(str(p) for p in paths)
         raise UsageError(f"no answers files (*.yaml, *.yml, *.json) in {where}")
     check_outputs(
-        {"--junit": junit, "--format": None if junit_only else Path("-")},
-        [*(("a submission", file.path) for file in files), *folder_inputs("--kb", kb_dir)],
+        {"--junit": junit, "--output": None if junit_only else (output or Path("-"))},
+        [
+            *(("a submission", file.path) for file in files),
+            ("--case", case),
+            *folder_inputs("--kb", kb_dir),
+        ],
     )
-    results, seconds = grade_all(grader, files)
-    report = grader.report(results)
+    grading = Grading(setup)
+    grader, writer = grading.grader, grading.writer
+    tally = Tally(grader.min_score)
+    seconds = 0.0
 
-    if junit is not None:
-        from ..outputs import write_output
-        from ..render import junit as junit_xml
+    with contextlib.ExitStack() as stack:
+        # every file to write is opened (checked) before the first submission is graded
+        out: TextIO = sys.stdout
+        if output is not None:
+            from ..outputs import atomic_writer
 
-        write_output(junit, junit_xml.render(report, seconds))
+            out = stack.enter_context(atomic_writer(output))
+        xml = cases = None
+        if junit is not None:
+            from ..outputs import atomic_writer
+
+            xml = stack.enter_context(atomic_writer(junit))
+            # the testcases wait in a spool file: the counts go before them
+            cases = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
+        show = _screen_writer(screen) if screen is not None else out.write
         if junit_only:
-            return exit_code(report)
-
-    out_format = fmt or (GradeFormat.table if stdout_is_terminal() else GradeFormat.json)
-    if out_format is GradeFormat.json:
-        from ..render.grade_json import render
-
-        sys.stdout.write(render(report))
-    elif stdout_is_terminal():
-        from ..render.grade_table import print_report
-
-        print_report(console(), report)
-    else:
-        from ..render.grade_table import render as render_table
-
-        sys.stdout.write(render_table(report))
-    sys.stdout.flush()
+            show = _nowhere  # the JUnit is the output
+        show(writer.head())
+        results = graded(grading, files, jobs or available_cores(), setup)
+        for index, item in enumerate(with_progress(results, len(files))):
+            tally.add(item)
+            seconds += item.seconds
+            show(writer.separator + item.text if index else item.text)
+            if cases is not None:
+                cases.write(item.junit)
+        report = GradeReport((), tally.summary(), grader.kb.name, grader.kb.sha256)
+        show(writer.tail(report))
+        out.flush()
+        if xml is not None and cases is not None and grading.junit is not None:
+            head, end = grading.junit.wrap(report, seconds)
+            xml.write(head)
+            cases.seek(0)
+            shutil.copyfileobj(cases, xml)
+            xml.write(end)
+    for written in (junit, output):
+        if written is not None and not is_stdout(written):
+            sys.stderr.write(f"crstrat: wrote {written}\n")
     return exit_code(report)
+
+
+def _nowhere(text: str) -> None:
+    """A writer that drops what it is given."""
+
+
+def _screen_writer(screen: Console) -> Callable[[str], None]:
+    """Print a piece of the table on a terminal, verdicts in colour."""
+    from ..render.grade_table import print_lines
+
+    def show(text: str) -> None:
+        if text:
+            print_lines(screen, iter(text.removesuffix("\n").split("\n")))
+
+    return show

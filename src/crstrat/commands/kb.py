@@ -104,19 +104,22 @@ def validate(folder: FolderArgument) -> int:
     """
     from ..answers import load_answers
     from ..errors import EXIT_USAGE, InputError
-    from ..knowledge import example_names, example_path, load_knowledge
+    from ..knowledge import example_names, example_path, knowledge_problems
 
-    kb = load_knowledge(folder)  # a problem is a KnowledgeError naming file, line and key
+    # each problem names its file, line and key; all of them are reported at once
+    kb, found = knowledge_problems(folder)
+    problems = [problem.message for problem in found]
+    if kb is None:  # a base that cannot load has at least one problem
+        _report(problems, folder)
+        return EXIT_USAGE
     names = example_names(kb)
-    problems = []
     for name in names:
         try:
             load_answers(kb, example_path(kb, name))
         except InputError as exc:
             problems.append(exc.message)
-    for problem in problems:
-        sys.stderr.write(f"crstrat: error: {problem}\n")
     if problems:
+        _report(problems, folder)
         return EXIT_USAGE
     sys.stdout.write(
         f"OK {folder}: knowledge base '{kb.name}' version {kb.version}, "
@@ -124,3 +127,13 @@ def validate(folder: FolderArgument) -> int:
         f"{len(names)} examples\nsha256 {kb.sha256}\n"
     )
     return 0
+
+
+def _report(problems: list[str], folder: Path) -> None:
+    """Every problem on stderr, one line each, then how many."""
+    from ..figures import printable
+
+    for problem in problems:
+        sys.stderr.write(f"crstrat: error: {printable(problem)}\n")
+    noun = "problem" if len(problems) == 1 else "problems"
+    sys.stderr.write(f"crstrat: {len(problems)} {noun} in {folder}\n")

@@ -20,6 +20,7 @@ from ._common import (
     load_kb,
     stdout_is_terminal,
 )
+from ._completion import example_names
 
 if TYPE_CHECKING:
     from ..model import Answers, KnowledgeBase
@@ -61,6 +62,7 @@ ExampleOption = Annotated[
         metavar="NAME",
         help="Use a shipped example's answers (list them: crstrat examples).",
         show_default=False,
+        autocompletion=example_names,
     ),
 ]
 SetOption = Annotated[
@@ -89,6 +91,10 @@ SaveOption = Annotated[
     ),
 ]
 FormatOption = Annotated[PlanFormat | None, format_option()]
+DetailsOption = Annotated[
+    bool,
+    typer.Option("--details", help="Table view: add the reasons behind every type's score."),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option(
@@ -217,6 +223,14 @@ def save_answers(answers: Answers, path: Path) -> None:
     write_output(path, header + body, announce=False)
 
 
+def without_proposals(answers: Answers) -> Answers:
+    """The answers with every segment's proposal taken out."""
+    import dataclasses
+
+    segments = tuple(dataclasses.replace(seg, proposal=()) for seg in answers.segments)
+    return answers._replace(segments=segments)
+
+
 def choose_format(fmt: PlanFormat | None, output: Path | None) -> PlanFormat:
     """The explicit format, else the output file's extension, else terminal or not."""
     if fmt is not None:
@@ -239,6 +253,7 @@ def plan(
     save_answers_to: SaveOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    details: DetailsOption = False,
     kb_dir: KbOption = None,
 ) -> None:
     """Recommend a mix of relationship types for each customer segment."""
@@ -265,13 +280,14 @@ def plan(
     )
     try:
         if save_answers_to is not None:
-            save_answers(chosen, save_answers_to)
+            # a shipped example saved is a case to hand students: it carries no proposal
+            save_answers(without_proposals(chosen) if example else chosen, save_answers_to)
         result = make_plan(kb, chosen)
         out_format = choose_format(fmt, output)
         if out_format is PlanFormat.table and (output is None or is_stdout(output)):
             from ..render.table import print_plan
 
-            print_plan(console(), result, kb)
+            print_plan(console(), result, kb, details=details)
             return
         emit(renderer(out_format)(result, kb), output)
     except CrstratError as exc:

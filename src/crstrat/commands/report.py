@@ -6,11 +6,14 @@ import contextlib
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ._common import KbOption, emit, load_kb
+
+if TYPE_CHECKING:
+    from ..model import KnowledgeBase, Plan
 from .plan import AnswersOption, ExampleOption, OutputOption
 
 HELP = """\
@@ -19,22 +22,25 @@ Write a report for a client: markdown, or one self-contained HTML page.
 For each segment: the relationship stance and why, the score breakdown, the
 cost trade-offs, tactics by goal with first steps, examples from other
 industries, challenges, the key-elements checklist, cost tips when the budget
-is tight, what would change the recommendation (computed), a mermaid chart of
-personal touch against cost to serve, and a Customer Relationships block ready
-to paste into the canvas.
+is tight, what would change the recommendation (computed), charts (personal
+touch against cost to serve, each type's cost against the budget, the score
+breakdown), and a Customer Relationships block ready to paste into the canvas.
 
 \b
 Examples:
   crstrat report --example airline                    markdown on stdout
   crstrat report -a client.yaml -o report.md
   crstrat report -a client.yaml -f html -o report.html
+  crstrat report -a client.yaml -o report.md --charts  the charts as SVG files too
   crstrat report --write-template my-report.md.j2     the built-in template, to restyle
   crstrat report -a client.yaml --template my-report.md.j2 -o report.md
 
 The markdown comes from a Jinja2 template; --write-template writes the
 built-in one out as a starting point (its first lines list what it can use),
---template uses your copy. HTML is made from that markdown, with inline CSS
-and no scripts, and prints well. With -o a .html or .htm file name picks HTML
+--template uses your copy. HTML is made from that markdown, with inline CSS,
+charts drawn inline as SVG and no scripts; it reads on a phone and prints
+well. The markdown shows the personal-touch chart as mermaid (GitHub draws it)
+unless --charts writes every chart as an SVG file beside it. With -o a .html or .htm file name picks HTML
 unless --format is given; the file is written atomically, so a failed run
 leaves it as it was. The same answers give a byte-identical report: there is
 no date unless --date asks for one.
@@ -77,6 +83,14 @@ WriteTemplateOption = Annotated[
         help="Write the built-in template to PATH ('-' for stdout) to restyle it, and stop.",
         show_default=False,
         dir_okay=False,
+    ),
+]
+ChartsOption = Annotated[
+    bool,
+    typer.Option(
+        "--charts",
+        help="With a markdown file (-o FILE.md): also write each chart as an SVG file "
+        "beside it (FILE-ID.svg) and show it in the markdown instead of mermaid.",
     ),
 ]
 DateOption = Annotated[
@@ -153,6 +167,7 @@ def report(
     template: TemplateOption = None,
     output: OutputOption = None,
     date: DateOption = None,
+    charts: ChartsOption = False,
     write_template_to: WriteTemplateOption = None,
     kb_dir: KbOption = None,
 ) -> None:
@@ -173,8 +188,16 @@ def report(
         )
 
     from ..bounds import bounded
+    from ..outputs import check_outputs, folder_inputs, is_stdout
+
+    out_format = choose_format(fmt, output)
+    if charts and (out_format is not ReportFormat.markdown or output is None or is_stdout(output)):
+        raise UsageError(
+            "--charts writes SVG files beside a markdown report: give -o FILE.md "
+            "(the HTML report draws its charts inside the page)"
+        )
+
     from ..mix import make_plan
-    from ..outputs import check_outputs, folder_inputs
     from ..render.report import render
     from ..whatif import what_if_plan
     from .plan import gather_answers
@@ -202,9 +225,25 @@ def report(
             plan,
             kb,
             what_ifs,
-            fmt=choose_format(fmt, output).value,
+            fmt=out_format.value,
             template=template_text,
             template_source=str(template) if template is not None else "template",
             date=day,
         )
+    if charts and output is not None:
+        text = _write_charts(text, plan, kb, output)
     emit(text, output)
+
+
+def _write_charts(text: str, plan: Plan, kb: KnowledgeBase, output: Path) -> str:
+    """Write the charts as SVG files beside ``output``; the markdown showing them."""
+    from ..outputs import write_atomic
+    from ..render.report import chart_files, link_charts
+
+    files = chart_files(plan, kb, output.stem)
+    for name, _, svg in files.values():
+        write_atomic(output.parent / name, svg)
+    sys.stderr.write(f"crstrat: wrote {len(files)} charts beside {output}\n")
+    return link_charts(
+        text, {chart_id: (name, title) for chart_id, (name, title, _) in files.items()}
+    )

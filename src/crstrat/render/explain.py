@@ -4,17 +4,40 @@ from __future__ import annotations
 
 from rich.console import Group, RenderableType
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..figures import money
+from ..figures import money, printable
 from ..model import KnowledgeBase, RelationshipType
 
 
 def _bullets(title: str, items: tuple[str, ...]) -> list[RenderableType]:
+    """A titled list whose items wrap under their own text, not under the bullet."""
     if not items:
         return []
-    return [Text(title, style="bold"), *(Text(f"  • {item}") for item in items), Text()]
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for item in items:
+        grid.add_row("  •", Text(printable(item)))
+    return [Text(title, style="bold"), grid, Text()]
+
+
+def render_types(kb: KnowledgeBase) -> RenderableType:
+    """Every type as its id (what a user types, never cut), its name and a summary
+    that wraps under it."""
+    parts: list[RenderableType] = [
+        Text.assemble(("Relationship types", "bold"), f" ({printable(kb.name)})"),
+        Text(),
+    ]
+    for rel_type in kb.types:
+        parts += [
+            Text.assemble((printable(rel_type.id), "bold"), "  ", printable(rel_type.name)),
+            Padding(Text(printable(rel_type.summary)), (0, 0, 0, 4)),
+        ]
+    parts += [Text(), Text("More on one: crstrat explain TYPE")]
+    return Group(*parts)
 
 
 def _source_title(kb: KnowledgeBase, source: str | None) -> str:

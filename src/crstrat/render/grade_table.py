@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..figures import printable
-from ..grading import GradeReport, SubmissionGrade
+from ..grading import GradeReport, SubmissionGrade, changes_text, remark_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -49,6 +49,9 @@ def submission_lines(result: SubmissionGrade, width: int) -> Iterator[str]:
     if result.error is not None:
         yield from _wrapped(printable(result.error), INDENT, width, 2)
         return
+    if result.changed:
+        text = f"You changed the case: {changes_text(result.changed)}."
+        yield from _wrapped(printable(text), INDENT, width, 2)
     for seg in result.segments:
         name = printable(seg.name)
         if not seg.remarks:
@@ -58,8 +61,7 @@ def submission_lines(result: SubmissionGrade, width: int) -> Iterator[str]:
             continue
         yield from _wrapped(f"{name}: {seg.score:.2f}", INDENT, width)
         for remark in seg.remarks:
-            text = f"- [-{remark.points:.2f} {remark.part}] {remark.text}"
-            yield from _wrapped(text, INDENT + 2, width, 2)
+            yield from _wrapped(printable(remark_line(remark)), INDENT + 2, width, 2)
 
 
 def summary_line(report: GradeReport) -> str:
@@ -77,6 +79,11 @@ def lines(report: GradeReport, width: int = 100) -> Iterator[str]:
     """The batch as lines of text, each submission then the summary."""
     for result in report.results:
         yield from submission_lines(result, width)
+    yield from tail_lines(report)
+
+
+def tail_lines(report: GradeReport) -> Iterator[str]:
+    """What follows the submissions: a blank line and the summary."""
     yield ""
     yield summary_line(report)
 
@@ -86,13 +93,40 @@ def render(report: GradeReport, width: int = 100) -> str:
     return "\n".join(lines(report, width)) + "\n"
 
 
-def print_report(console: Console, report: GradeReport) -> None:
-    """Print the batch on a console, verdicts in colour where the console allows it."""
+class Writer:
+    """The plain text in pieces, a submission at a time (see the JSON Writer)."""
+
+    def __init__(self, width: int = 100) -> None:
+        self.width = width
+
+    #: What goes between two results: nothing.
+    separator = ""
+
+    def head(self) -> str:
+        """Nothing comes before the first submission."""
+        return ""
+
+    def result(self, result: SubmissionGrade, seconds: float = 0.0) -> str:
+        """One submission's lines."""
+        return "".join(f"{line}\n" for line in submission_lines(result, self.width))
+
+    def tail(self, report: GradeReport) -> str:
+        """The summary."""
+        return "".join(f"{line}\n" for line in tail_lines(report))
+
+
+def print_lines(console: Console, lines: Iterator[str]) -> None:
+    """Print lines on a console, verdicts in colour where the console allows it."""
     from rich.text import Text
 
-    for line in lines(report, console.width):
+    for line in lines:
         text = Text(line)
         word = line.split(" ", 1)[0]
         if word in VERDICT_STYLE and not line.startswith(" "):
             text.stylize(VERDICT_STYLE[word], 0, len(word))
         console.print(text, no_wrap=True, overflow="ignore", crop=False, highlight=False)
+
+
+def print_report(console: Console, report: GradeReport) -> None:
+    """Print the batch on a console, verdicts in colour where the console allows it."""
+    print_lines(console, lines(report, console.width))

@@ -6,7 +6,16 @@ import json
 from typing import Any
 
 from .. import __version__
-from ..model import KnowledgeBase, Plan, SegmentPlan
+from ..model import (
+    Economics,
+    KnowledgeBase,
+    MixEntry,
+    Plan,
+    RankedType,
+    SegmentPlan,
+    Staffing,
+    TierPlan,
+)
 
 SCHEMA_VERSION = 1
 
@@ -15,38 +24,95 @@ def _money(value: float) -> float:
     return round(value, 2)
 
 
+def _rounded(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _ranking(ranking: tuple[RankedType, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": r.type,
+            "score": round(r.score, 4),
+            "annual_cost": _money(r.costing.annual_cost),
+            "cost_per_customer": _money(r.costing.cost_per_customer),
+            "affordable": r.costing.affordable,
+            "reasons": [
+                {
+                    "criterion": reason.criterion,
+                    "contribution": round(reason.contribution, 4),
+                    "text": reason.text,
+                    "weight": reason.weight,
+                    "fit": round(reason.fit, 4),
+                }
+                for reason in r.reasons
+            ],
+            "break_even_retention_gain": _rounded(r.break_even_retention_gain),
+        }
+        for r in ranking
+    ]
+
+
+def _mix(mix: tuple[MixEntry, ...]) -> list[dict[str, Any]]:
+    return [
+        {"type": e.type, "role": e.role, "annual_cost": _money(e.annual_cost), "why": e.why}
+        for e in mix
+    ]
+
+
+def _staffing(staffing: tuple[Staffing, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": s.type,
+            "people": round(s.people, 3),
+            "customers_per_person": round(s.customers_per_person, 1),
+        }
+        for s in staffing
+    ]
+
+
+def _economics(economics: Economics | None) -> dict[str, Any] | None:
+    if economics is None:
+        return None
+    return {
+        "gross_margin": economics.gross_margin,
+        "retention_rate": economics.retention_rate,
+        "discount_rate": economics.discount_rate,
+        "margin_per_customer": _money(economics.margin_per_customer),
+        "customer_lifetime_value": _money(economics.customer_lifetime_value),
+        "acquisition_cost": economics.acquisition_cost,
+        "ltv_to_cac": _rounded(economics.ltv_to_cac, 2),
+        "payback_months": _rounded(economics.payback_months, 2),
+        # additions: what the answers left to the knowledge base's defaults
+        "new_customers_per_year": economics.new_customers_per_year,
+        "defaulted": list(economics.defaulted),
+    }
+
+
+def _top_tier(tier: TierPlan | None) -> dict[str, Any] | None:
+    if tier is None:
+        return None
+    return {
+        "customers": tier.customers,
+        "customer_value": _money(tier.customer_value),
+        "mix": _mix(tier.mix),
+        "total_annual_cost": _money(tier.total_annual_cost),
+        "budget": _money(tier.budget),
+        "staffing": _staffing(tier.staffing),
+        "ranking": _ranking(tier.ranking),
+        "warnings": list(tier.warnings),
+    }
+
+
 def segment_data(plan: SegmentPlan) -> dict[str, Any]:
     """One segment of the plan as JSON-ready data."""
     seg = plan.segment
-    return {
+    data = {
         "name": seg.name,
         "horizon": plan.horizon,
         "customer_value": _money(plan.customer_value),
         "budget": _money(plan.budget),
-        "ranking": [
-            {
-                "type": r.type,
-                "score": round(r.score, 4),
-                "annual_cost": _money(r.costing.annual_cost),
-                "cost_per_customer": _money(r.costing.cost_per_customer),
-                "affordable": r.costing.affordable,
-                "reasons": [
-                    {
-                        "criterion": reason.criterion,
-                        "contribution": round(reason.contribution, 4),
-                        "text": reason.text,
-                        "weight": reason.weight,
-                        "fit": round(reason.fit, 4),
-                    }
-                    for reason in r.reasons
-                ],
-            }
-            for r in plan.ranking
-        ],
-        "mix": [
-            {"type": e.type, "role": e.role, "annual_cost": _money(e.annual_cost), "why": e.why}
-            for e in plan.mix
-        ],
+        "ranking": _ranking(plan.ranking),
+        "mix": _mix(plan.mix),
         "total_annual_cost": _money(plan.total_annual_cost),
         "tactics": [
             {
@@ -71,7 +137,16 @@ def segment_data(plan: SegmentPlan) -> dict[str, Any]:
             "add": list(plan.existing.add),
             "drop": list(plan.existing.drop),
         },
+        # additions of 2026-11-29
+        "economics": _economics(plan.economics),
+        "staffing": _staffing(plan.staffing),
+        "mix_customers": plan.mix_customers,
+        "mix_budget": _money(plan.mix_budget),
+        "steps": [{"step": step.step, "text": step.text} for step in plan.steps],
     }
+    if plan.top_tier is not None:
+        data["top_tier"] = _top_tier(plan.top_tier)
+    return data
 
 
 def plan_data(plan: Plan) -> dict[str, Any]:
@@ -82,6 +157,11 @@ def plan_data(plan: Plan) -> dict[str, Any]:
         "knowledge_base": {"name": plan.knowledge_base, "sha256": plan.knowledge_sha256},
         "company": plan.company,
         "currency": plan.currency,
+        "exchange_rate": {
+            "rate": plan.exchange_rate.rate,
+            "from": plan.exchange_rate.from_currency,
+            "source": plan.exchange_rate.source,
+        },
         "segments": [segment_data(s) for s in plan.segments],
     }
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ..figures import horizon_words, money, printable, share
-from ..model import KnowledgeBase, Plan, SegmentPlan
+from ..figures import count, horizon_words, money, of_budget, points, printable, share
+from ..model import KnowledgeBase, MixEntry, Plan, SegmentPlan, Staffing
 
 # Inline markdown only acts on these; the text never starts a line (it follows
 # "## " or a table pipe), so list and heading markers need no escape.
@@ -43,21 +43,39 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
         f"({money(seg.budget_per_customer, cur)} per customer). "
         f"Horizon: **{horizon}**. Expects: {escape(kb.type(s.expectation).name.lower())}."
     )
-    out += ["", "### Recommended mix", ""]
-    out += table(
-        ["Role", "Relationship type", "Yearly cost", "Why"],
-        [
-            [e.role, escape(kb.type(e.type).name), money(e.annual_cost, cur), escape(e.why)]
-            for e in seg.mix
-        ],
-        "llrl",
-    )
-    used = seg.total_annual_cost / seg.budget if seg.budget > 0 else 0.0
+    out += _economics(seg, cur)
+    whom = f" for the other {seg.mix_customers:,}" if seg.top_tier is not None else ""
+    out += ["", f"### Recommended mix{whom}", ""]
+    out += _mix(seg.mix, kb, cur)
     out += [
         "",
-        f"Total: {money(seg.total_annual_cost, cur)} a year, {share(used)} of the budget.",
+        f"Total: {money(seg.total_annual_cost, cur)} a year, "
+        f"{of_budget(seg.total_annual_cost, seg.mix_budget)}." + _staffing(seg.staffing, kb),
         "",
     ]
+    tier = seg.top_tier
+    if tier is not None:
+        out += [
+            "### Top tier",
+            "",
+            f"{tier.customers:,} customers worth {money(tier.customer_value, cur)} a year each; "
+            f"budget {money(tier.budget, cur)} a year.",
+            "",
+        ]
+        out += _mix(tier.mix, kb, cur)
+        out += [
+            "",
+            f"Total: {money(tier.total_annual_cost, cur)} a year, "
+            f"{of_budget(tier.total_annual_cost, tier.budget)}." + _staffing(tier.staffing, kb),
+            "",
+        ]
+    if seg.steps:
+        out += ["### How the mix was decided", ""]
+        out += [
+            f"{i}. **{step.step.replace('_', ' ')}**: {escape(step.text)}"
+            for i, step in enumerate(seg.steps, 1)
+        ]
+        out.append("")
     out += ["### Every type, best first", ""]
     rows = []
     for ranked in seg.ranking:
@@ -69,6 +87,7 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
                 money(ranked.costing.annual_cost, cur),
                 money(ranked.costing.cost_per_customer, cur),
                 "yes" if ranked.costing.affordable else "no",
+                _points(ranked.break_even_retention_gain),
                 escape("; ".join(r.text for r in top)),
             ]
         )
@@ -79,10 +98,11 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
             "Yearly cost",
             "Per customer",
             "Fits budget",
+            "Pays for itself at",
             "Strongest reasons",
         ],
         rows,
-        "lrrrll",
+        "lrrrlrl",
     )
     if seg.tactics:
         out += ["", "### Tactics", ""]
@@ -107,6 +127,53 @@ def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
         out += [f"- {escape(w)}" for w in seg.warnings]
     out.append("")
     return out
+
+
+def _points(gain: float | None) -> str:
+    """A break-even retention gain in words: more customers kept in 100."""
+    return "never" if gain is None else f"{points(gain)} more kept in 100"
+
+
+def _economics(seg: SegmentPlan, cur: str) -> list[str]:
+    economics = seg.economics
+    if economics is None:
+        return []
+    text = (
+        f"A customer brings {money(economics.margin_per_customer, cur)} of margin a year and is "
+        f"worth **{money(economics.customer_lifetime_value, cur)}** over their lifetime "
+        f"(gross margin {share(economics.gross_margin)}, retention "
+        f"{share(economics.retention_rate)}, discount rate {share(economics.discount_rate)})."
+    )
+    if economics.acquisition_cost is not None and economics.ltv_to_cac is not None:
+        text += (
+            f" Winning one costs {money(economics.acquisition_cost, cur)}: LTV:CAC "
+            f"{economics.ltv_to_cac:.1f}:1"
+        )
+        if economics.payback_months is not None:
+            text += f", paid back in {economics.payback_months:.0f} months"
+        text += "."
+    return ["", text]
+
+
+def _mix(mix: tuple[MixEntry, ...], kb: KnowledgeBase, cur: str) -> list[str]:
+    return table(
+        ["Role", "Relationship type", "Yearly cost", "Why"],
+        [
+            [e.role, escape(kb.type(e.type).name), money(e.annual_cost, cur), escape(e.why)]
+            for e in mix
+        ],
+        "llrl",
+    )
+
+
+def _staffing(staffing: tuple[Staffing, ...], kb: KnowledgeBase) -> str:
+    parts = [
+        f"{count(round(s.people, 2))} {'person' if round(s.people, 2) == 1 else 'people'} for "
+        f"{escape(kb.type(s.type).name.lower())} ({count(round(s.customers_per_person))} "
+        "customers each)"
+        for s in staffing
+    ]
+    return f" Staff: {'; '.join(parts)}." if parts else ""
 
 
 def render(plan: Plan, kb: KnowledgeBase) -> str:

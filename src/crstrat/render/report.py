@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import urllib.parse
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
@@ -34,12 +35,20 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..errors import InputError
-from ..figures import count, horizon_words, listing, money, printable, share
-from ..model import KnowledgeBase, MixEntry, Plan, SegmentPlan
+from ..figures import count, horizon_words, listing, money, printable, share, share_or_times
+from ..model import KnowledgeBase, MixEntry, Plan, Reason, SegmentPlan
 from ..whatif import AnswerChange, BudgetShift, WhatIf
 from .markdown import escape
 
 TEMPLATE = "report.md.j2"
+#: The charts of each segment, by the name the template uses (``seg.charts.NAME``
+#: gives the chart's id); the HTML report draws each (render/charts.py).
+CHART_NAMES = ("touch_cost", "budget", "scores")
+#: The report suggests ways to spend less when the mix takes more than this share
+#: of the budget (or there is no budget).
+TIGHT_BUDGET = 0.7
+#: A chart's place in the markdown: a comment, invisible in markdown viewers.
+_CHART_MARK = re.compile(r"<!-- chart ([a-z0-9-]+) -->")
 HTML_TEMPLATE = "report.html.j2"
 ROLES_TEXT = {"primary": "primary", "support": "support", "fallback": "fallback"}
 CRITERION_TITLES = {
@@ -127,14 +136,14 @@ def _lower_first(text: str) -> str:
 
 
 def _why(kb: KnowledgeBase, seg: SegmentPlan) -> list[str]:
-    """Two or three sentences on the stance, built from the reasons and the mix."""
+    """Three or four sentences on the stance, built from the reasons and the mix."""
     primary_entry = seg.mix[0]
     primary = seg.ranked(primary_entry.type)
     name = kb.type(primary.type).name
     strongest = sorted(primary.reasons, key=lambda r: -r.contribution)[:2]
     sentences = [
-        f"{name} is the primary type, {primary_entry.why}: it "
-        f"{' and '.join(r.text for r in strongest)}."
+        f"{name} is the primary type: {primary_entry.why}.",
+        f"It {', and it '.join(r.text for r in strongest)}.",
     ]
     support = [kb.type(e.type).name.lower() for e in seg.mix if e.role == "support"]
     fallback = [e for e in seg.mix if e.role == "fallback"]
@@ -151,9 +160,36 @@ def _why(kb: KnowledgeBase, seg: SegmentPlan) -> list[str]:
         text = "; ".join(parts)
         sentences.append(text[:1].upper() + text[1:] + ".")
     weakest = min(primary.reasons, key=lambda r: r.fit)
-    if weakest.fit < 0.4:
+    if weakest.fit < 0.4 and not _more_than_needed(weakest, seg):
         sentences.append(f"Watch one weakness: it {weakest.text}.")
     return [md(s) for s in sentences]
+
+
+def _more_than_needed(reason: Reason, seg: SegmentPlan) -> bool:
+    """A poor fit to an offer that needs little explanation means the type gives
+    more than the offer needs: a cost (the economics say so), not a weakness."""
+    return reason.criterion == "complexity" and seg.complexity == "low"
+
+
+def _cost_pressure(kb: KnowledgeBase, seg: SegmentPlan, used: float) -> str:
+    """Why the report shows ways to spend less, or "" when the budget is not tight."""
+    if seg.budget <= 0:
+        return "There is no budget for relationships."
+    if used > TIGHT_BUDGET:
+        return f"The mix takes {share_or_times(used)} of the budget."
+    return ""
+
+
+def _cost_tips(kb: KnowledgeBase, seg: SegmentPlan) -> list[dict[str, str]]:
+    """The tips for the types of the mix, leaving out any that needs a format the
+    segment does not use (a tip with no formats listed needs none)."""
+    mix_types = {e.type for e in seg.mix}
+    tips = []
+    for tip in kb.cost_tips:
+        formats: tuple[str, ...] = getattr(tip, "channels", ())
+        if _applies(tip.types, mix_types) and (not formats or set(formats) & set(seg.channels)):
+            tips.append({"title": md(tip.title), "summary": md(tip.summary)})
+    return tips
 
 
 def _chart(kb: KnowledgeBase, seg: SegmentPlan) -> list[dict[str, str]]:
@@ -297,7 +333,7 @@ def _cost_rows(kb: KnowledgeBase, seg: SegmentPlan, currency: str) -> list[dict[
                 "type": md(kb.type(ranked.type).name),
                 "yearly": md(money(cost.annual_cost, currency)),
                 "per_customer": md(money(cost.cost_per_customer, currency)),
-                "share": share(cost.annual_cost / seg.budget) if seg.budget > 0 else "n/a",
+                "share": share_or_times(cost.annual_cost / seg.budget) if seg.budget > 0 else "n/a",
                 "fits": "yes" if cost.affordable else "no",
                 "role": md(role),
             }
@@ -327,7 +363,14 @@ def _applies(types: tuple[str, ...], mix_types: set[str]) -> bool:
     return not types or bool(mix_types.intersection(types))
 
 
-def _segment(kb: KnowledgeBase, plan: Plan, seg: SegmentPlan, what: WhatIf) -> dict[str, Any]:
+def chart_ids(number: int) -> dict[str, str]:
+    """The ids of segment ``number``'s charts (1-based), by chart name."""
+    return {name: f"{name.replace('_', '-')}-{number}" for name in CHART_NAMES}
+
+
+def _segment(
+    kb: KnowledgeBase, plan: Plan, seg: SegmentPlan, what: WhatIf, number: int
+) -> dict[str, Any]:
     cur = plan.currency
     s = seg.segment
     mix_types = {e.type for e in seg.mix}
@@ -352,8 +395,9 @@ def _segment(kb: KnowledgeBase, plan: Plan, seg: SegmentPlan, what: WhatIf) -> d
         "budget_per_customer": md(money(seg.budget_per_customer, cur)),
         "total": md(money(seg.total_annual_cost, cur)),
         "total_per_customer": md(money(seg.total_annual_cost / s.customers, cur)),
-        "used": share(used) if math.isfinite(used) else "n/a",
+        "used": share_or_times(used) if math.isfinite(used) else "n/a",
         "budget_used": used,
+        "cost_pressure": md(_cost_pressure(kb, seg, used)),
         "horizon": seg.horizon,
         "horizon_title": md(kb.horizon.titles[seg.horizon]),
         "horizon_word": horizon_words(seg.horizon),
@@ -401,14 +445,11 @@ def _segment(kb: KnowledgeBase, plan: Plan, seg: SegmentPlan, what: WhatIf) -> d
             {"title": md(e.title), "summary": md(e.summary), "check": md(e.check)}
             for e in kb.elements
         ],
-        "cost_tips": [
-            {"title": md(t.title), "summary": md(t.summary)}
-            for t in kb.cost_tips
-            if _applies(t.types, mix_types)
-        ],
+        "cost_tips": _cost_tips(kb, seg),
         "warnings": [md(w) for w in seg.warnings],
         "whatif": _whatif(kb, seg, what, cur),
         "chart": _chart(kb, seg),
+        "charts": chart_ids(number),
     }
 
 
@@ -444,7 +485,8 @@ def report_context(
             for c in criteria
         ],
         "segments": [
-            _segment(kb, plan, seg, what) for seg, what in zip(plan.segments, what_ifs, strict=True)
+            _segment(kb, plan, seg, what, number)
+            for number, (seg, what) in enumerate(zip(plan.segments, what_ifs, strict=True), 1)
         ],
         "sources": [_source_text(kb, sid) for sid in kb.sources],
         "canvas_credit": md(kb.canvas_credit),
@@ -515,23 +557,119 @@ def _text_rule(
     return text.replace("](", "]&#40;")
 
 
-def markdown_to_html(text: str) -> str:
-    """An HTML fragment: raw HTML in the markdown shown as text, only safe links."""
+def _place_charts(tokens: list[Token], charts: Mapping[str, str]) -> list[Token]:
+    """Put each chart where its ``<!-- chart ID -->`` paragraph is, in place of a
+    mermaid block right after it (the HTML draws what mermaid would need a script
+    for). An unknown id stays as text; a mermaid block alone stays as code."""
+    out: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        mark = None
+        if token.type == "paragraph_open" and index + 2 < len(tokens):
+            mark = _CHART_MARK.fullmatch(tokens[index + 1].content.strip())
+        if mark is None or mark.group(1) not in charts:
+            out.append(token)
+            index += 1
+            continue
+        figure = Token("html_block", "", 0)
+        figure.content = charts[mark.group(1)]
+        out.append(figure)
+        index += 3
+        after = tokens[index] if index < len(tokens) else None
+        if after is not None and after.type == "fence" and after.info.strip() == "mermaid":
+            index += 1
+    return out
+
+
+def _scroll_box(tokens: list[Token]) -> list[Token]:
+    """Wrap each table in a box of its own that scrolls sideways on a narrow screen."""
+    out: list[Token] = []
+    for token in tokens:
+        if token.type == "table_open":
+            box = Token("html_block", "", 0)
+            box.content = '<div class="scroll">\n'
+            out.append(box)
+        out.append(token)
+        if token.type == "table_close":
+            box = Token("html_block", "", 0)
+            box.content = "</div>\n"
+            out.append(box)
+    return out
+
+
+def markdown_to_html(text: str, charts: Mapping[str, str] | None = None) -> str:
+    """An HTML fragment: raw HTML in the markdown shown as text, only safe links.
+
+    ``charts`` maps a chart id to its HTML (a ``<figure>``), put where the
+    markdown has ``<!-- chart ID -->``.
+    """
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     parser.enable("table")
     parser.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
     parser.add_render_rule("text", _text_rule)
-    fragment: str = parser.render(text)
+    env: EnvType = {}
+    tokens = _scroll_box(_place_charts(parser.parse(text, env), charts or {}))
+    fragment: str = parser.renderer.render(tokens, parser.options, env)
     # a checklist item ("- [ ] ...") prints as a box to tick
     return fragment.replace("<li>[ ] ", "<li>\u2610 ")
 
 
-def render_html(markdown_text: str, title: str) -> str:
-    """One self-contained HTML page (inline CSS, no scripts) with the report."""
+def chart_figures(plan: Plan, kb: KnowledgeBase) -> dict[str, str]:
+    """Every chart of the plan as an HTML ``<figure>`` (inline SVG, a caption and
+    the chart in words), by chart id. Imports matplotlib."""
+    from .charts import segment_charts
+
+    figures = {}
+    for number, seg in enumerate(plan.segments, start=1):
+        for chart in segment_charts(plan, seg, kb, chart_ids(number)):
+            title = html_text(chart.title)
+            words = html_text(chart.description)
+            figures[chart.id] = (
+                '<figure class="chart">\n'
+                f"{_defuse(chart.svg, '&#58;', '&#61;')}"
+                f"<figcaption><strong>{title}</strong>\n"
+                f"<details><summary>The chart in words</summary><p>{words}</p></details>"
+                "</figcaption>\n</figure>\n"
+            )
+    return figures
+
+
+def chart_files(plan: Plan, kb: KnowledgeBase, stem: str) -> dict[str, tuple[str, str, str]]:
+    """Every chart of the plan as a standalone SVG file: by chart id, the file's
+    name (``STEM-ID.svg``), the chart's title and the file's text. Imports matplotlib."""
+    from .charts import segment_charts
+
+    files = {}
+    for number, seg in enumerate(plan.segments, start=1):
+        for chart in segment_charts(plan, seg, kb, chart_ids(number)):
+            text = '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n' + chart.svg
+            files[chart.id] = (f"{stem}-{chart.id}.svg", chart.title, text)
+    return files
+
+
+def link_charts(markdown_text: str, charts: Mapping[str, tuple[str, str]]) -> str:
+    """The markdown with each ``<!-- chart ID -->`` line turned into an image of the
+    chart's file (``charts`` gives its file name and its title); a mermaid block
+    right after the line gives way to the image, as in the HTML."""
+
+    def image(match: re.Match[str]) -> str:
+        chart_id = match.group(1)
+        if chart_id not in charts:
+            return match.group(0)
+        name, title = charts[chart_id]
+        return f"![{md(title)}]({urllib.parse.quote(name)})\n"
+
+    mark = r"^<!-- chart ([a-z0-9-]+) -->\n(?:\n```mermaid\n.*?^```\n)?"
+    return re.sub(mark, image, markdown_text, flags=re.MULTILINE | re.DOTALL)
+
+
+def render_html(markdown_text: str, title: str, charts: Mapping[str, str] | None = None) -> str:
+    """One self-contained HTML page (inline CSS and SVG, no scripts) with the report."""
     env = _environment({HTML_TEMPLATE: builtin_template(HTML_TEMPLATE)}, autoescape=True)
     page = env.get_template(HTML_TEMPLATE).render(
         title=html_text(title),
-        body=Markup(markdown_to_html(markdown_text)),
+        body=Markup(markdown_to_html(markdown_text, charts)),
         version=__version__,
     )
     return page
@@ -553,5 +691,6 @@ def render(
     )
     if fmt == "html":
         company = plan.company or "your company"
-        return render_html(text, f"Customer relationships report: {company}")
+        title = f"Customer relationships report: {company}"
+        return render_html(text, title, chart_figures(plan, kb))
     return text

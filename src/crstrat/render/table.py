@@ -1,150 +1,379 @@
-"""The plan as rich tables: the mix, the ranking with scores and costs, tactics, warnings.
+"""The plan for a terminal: what matters first, laid out for the width at hand.
 
-User text (company and segment names) is escaped for rich markup and its
-control characters are made visible, so it is always shown literally.
+Each segment reads top to bottom: the facts, the recommended mix and what it
+costs against the budget, the warnings, the tactics, then every type ranked with
+its yearly cost drawn as a bar against the budget. ``details=True`` adds the
+reasons behind each score. Nothing is ever cut: names and sentences wrap at word
+boundaries and figures stay on one line; when the columns of the ranking would
+not leave its names room for a whole word, each type stacks on two lines.
+
+User text (company and segment names) is shown literally: control characters are
+made visible and nothing is read as rich markup.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import shutil
 from collections.abc import Iterator
 
 from rich.console import Console, Group, RenderableType
-from rich.markup import escape
-from rich.panel import Panel
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..figures import horizon_words, money, printable, share
-from ..model import KnowledgeBase, Plan, SegmentPlan
+from ..figures import count, horizon_words, money, of_budget, points, printable, share
+from ..model import KnowledgeBase, MixEntry, Plan, RankedType, SegmentPlan, Staffing
 
 ROLE_STYLE = {"primary": "bold green", "support": "cyan", "fallback": "yellow"}
-
-
-def user_text(value: object) -> str:
-    """User text ready for rich markup: escaped, control characters made visible."""
-    return escape(printable(value))
+MIN_WIDTH = 30  # a narrower console (or COLUMNS=0) is laid out at the terminal's real size
+BAR_CELLS = 10  # the budget is the full bar
+_EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
 def _t(value: object, style: str = "") -> Text:
-    """A table cell or line of text that rich shows literally (no markup parsed)."""
+    """A line of text that rich shows literally (no markup parsed)."""
     return Text(printable(value), style=style)
 
 
-def _segment(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> RenderableType:
+def budget_bar(cost: float, budget: float, *, ascii_only: bool = False) -> Text:
+    """``cost`` against ``budget`` as a bar of ``BAR_CELLS`` cells and an end mark.
+
+    The filled part is the share of the budget in eighths of a cell; the end
+    mark is ``│`` when the cost fits and ``▶`` when it goes past the budget.
+    With ``ascii_only`` the bar is drawn with ``#``, ``.``, ``|`` and ``>``.
+    """
+    fraction = cost / budget if budget > 0 else float("inf")
+    eighths = round(min(fraction, 1.0) * BAR_CELLS * 8)
+    if fraction > 0 and eighths == 0:
+        eighths = 1  # a cost is never drawn as nothing
+    full, part = divmod(eighths, 8)
+    over = fraction > 1.0
+    if ascii_only:
+        filled = "#" * max(full + (1 if part >= 4 else 0), 1 if eighths else 0)
+        track = "." * (BAR_CELLS - len(filled))
+        end = ">" if over else "|"
+    else:
+        filled = "█" * full + (_EIGHTHS[part] if part else "")
+        track = "░" * (BAR_CELLS - len(filled))
+        end = "▶" if over else "│"
+    return Text.assemble(
+        (filled, "red" if over else "green"), (track, "dim"), (end, "bold red" if over else "")
+    )
+
+
+def _heading(title: str, note: str = "") -> Text:
+    return Text.assemble((title, "bold"), note)
+
+
+def _facts(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> Text:
     cur = plan.currency
     s = seg.segment
-    horizon = horizon_words(seg.horizon)
-    facts = Text.assemble(
-        f"{s.customers:,} customers worth ",
+    return Text.assemble(
+        f"{s.customers:,} customers, each worth ",
         _t(money(seg.customer_value, cur), "bold"),
-        " a year each; relationship budget ",
+        " a year. Relationship budget ",
         _t(money(seg.budget, cur), "bold"),
         " a year (",
         _t(money(seg.budget_per_customer, cur)),
         " per customer). Horizon: ",
-        (horizon, "bold"),
-        f". Expects: {kb.type(s.expectation).name.lower()}.",
+        (horizon_words(seg.horizon), "bold"),
+        f". They expect {kb.type(s.expectation).name.lower()}.",
     )
 
-    mix = Table(title="Recommended mix", title_justify="left", expand=False, show_lines=False)
-    mix.add_column("Role")
-    mix.add_column("Relationship type")
-    mix.add_column("Yearly cost", justify="right")
-    mix.add_column("Why")
-    for entry in seg.mix:
-        mix.add_row(
-            _t(entry.role, ROLE_STYLE.get(entry.role, "")),
-            _t(kb.type(entry.type).name),
-            _t(money(entry.annual_cost, cur)),
-            _t(entry.why),
-        )
-    used = seg.total_annual_cost / seg.budget if seg.budget > 0 else 0.0
-    mix.caption = _t(
-        f"Total {money(seg.total_annual_cost, cur)} of {money(seg.budget, cur)} "
-        f"({share(used)} of the budget)"
+
+def _economics(plan: Plan, seg: SegmentPlan) -> Text:
+    """What a customer is worth over time, and what winning one costs (if known)."""
+    economics = seg.economics
+    if economics is None:
+        return Text()
+    cur = plan.currency
+    line = Text.assemble(
+        "Lifetime value ",
+        _t(money(economics.customer_lifetime_value, cur), "bold"),
+        f" a customer ({money(economics.margin_per_customer, cur)} of margin a year, "
+        f"{share(economics.retention_rate)} kept each year",
+        " by default)." if "retention_rate" in economics.defaulted else ").",
     )
-    mix.caption_justify = "left"
+    if economics.acquisition_cost is not None and economics.ltv_to_cac is not None:
+        line.append(f" Winning one costs {money(economics.acquisition_cost, cur)}: LTV:CAC ")
+        line.append(f"{economics.ltv_to_cac:.1f}:1", "bold")
+        if economics.payback_months is not None:
+            line.append(f", paid back in {economics.payback_months:.0f} months")
+        line.append(".")
+    return line
 
-    ranking = Table(title="Every type, best first", title_justify="left")
-    ranking.add_column("#", justify="right")
-    ranking.add_column("Relationship type")
-    ranking.add_column("Score", justify="right")
-    ranking.add_column("Yearly cost", justify="right")
-    ranking.add_column("Per customer", justify="right")
-    ranking.add_column("Fits budget")
-    ranking.add_column("Strongest reasons")
-    for position, ranked in enumerate(seg.ranking, start=1):
-        # the cost columns already show value against cost: the words say the rest
-        worded = [r for r in ranked.reasons if r.criterion != "economics"]
-        top = sorted(worded, key=lambda r: -r.contribution)[:2]
-        weakest = min(worded, key=lambda r: r.fit)
-        why = "; ".join(r.text for r in top)
-        if weakest.fit < 0.4 and weakest not in top:
-            why += f"; but it {weakest.text}"
-        ranking.add_row(
-            str(position),
-            _t(kb.type(ranked.type).name),
-            f"{ranked.score:.2f}",
-            _t(money(ranked.costing.annual_cost, cur)),
-            _t(money(ranked.costing.cost_per_customer, cur)),
-            _t("yes", "green") if ranked.costing.affordable else _t("no", "red"),
-            _t(why),
+
+def _staffing(seg: SegmentPlan, kb: KnowledgeBase, staffing: tuple[Staffing, ...]) -> Text:
+    """The people the human types of a mix take, in fractions of a person."""
+    parts = [
+        f"{count(round(s.people, 2))} {'person' if round(s.people, 2) == 1 else 'people'} for "
+        f"{kb.type(s.type).name.lower()} ({count(round(s.customers_per_person))} customers each)"
+        for s in staffing
+    ]
+    return _t(f"Staff: {'; '.join(parts)}." if parts else "", "dim")
+
+
+def _name_and_figure(name: Text, figure: Text) -> Table:
+    """A name that wraps on the left and a figure kept whole on the right."""
+    line = Table.grid(expand=True, padding=(0, 1))
+    line.add_column(ratio=1)
+    line.add_column(justify="right", no_wrap=True)
+    line.add_row(name, figure)
+    return line
+
+
+def _mix_rows(plan: Plan, mix: tuple[MixEntry, ...], kb: KnowledgeBase) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for entry in mix:
+        name = _name_and_figure(
+            _t(kb.type(entry.type).name, "bold"), _t(money(entry.annual_cost, plan.currency))
         )
+        grid.add_row(
+            _t(entry.role, ROLE_STYLE.get(entry.role, "")), Group(name, _t(entry.why, "dim"))
+        )
+    return grid
 
-    parts: list[RenderableType] = [facts, Text(), mix, Text(), ranking]
-    if len(s.name) > 60:  # a panel title is cut to the width: say it whole once
-        parts[:0] = [_t(s.name, "bold"), Text()]
-    if seg.tactics:
-        tactics = Table(title="Tactics", title_justify="left")
-        tactics.add_column("Goal")
-        tactics.add_column("Tactic")
-        tactics.add_column("First step")
-        for chosen in seg.tactics:
-            tactics.add_row(_t(chosen.goal), _t(chosen.tactic.title), _t(chosen.tactic.first_step))
-        parts += [Text(), tactics]
-    review = seg.existing
-    if s.existing:
 
-        def names(ids: tuple[str, ...]) -> Text:
-            return _t(", ".join(kb.type(t).name for t in ids) or "none", "bold")
-
+def _mix(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase) -> list[RenderableType]:
+    cur = plan.currency
+    total = Text.assemble(
+        ": ",
+        _t(money(seg.total_annual_cost, cur), "bold"),
+        f" a year, {of_budget(seg.total_annual_cost, seg.mix_budget)}",
+    )
+    heading = _heading("Recommended mix", "").append_text(total)
+    if seg.top_tier is not None:
+        heading = _heading("Recommended mix", f" for the other {seg.mix_customers:,}")
+        heading.append_text(total)
+    parts: list[RenderableType] = [heading, _mix_rows(plan, seg.mix, kb)]
+    if seg.staffing:
+        parts.append(_staffing(seg, kb, seg.staffing))
+    tier = seg.top_tier
+    if tier is not None:
         parts += [
             Text(),
             Text.assemble(
-                "Already in place: keep ",
-                names(review.keep),
-                ", add ",
-                names(review.add),
-                ", drop ",
-                names(review.drop),
-                ".",
+                ("Top tier", "bold"),
+                f": {tier.customers:,} customers worth {money(tier.customer_value, cur)} a year "
+                f"each; ",
+                _t(money(tier.total_annual_cost, cur), "bold"),
+                f" a year, {of_budget(tier.total_annual_cost, tier.budget)}",
             ),
+            _mix_rows(plan, tier.mix, kb),
         ]
+        if tier.staffing:
+            parts.append(_staffing(seg, kb, tier.staffing))
+    return parts
+
+
+def _steps(seg: SegmentPlan) -> list[RenderableType]:
+    """How the decision went, step by step (the plan's ``steps``)."""
+    if not seg.steps:
+        return []
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for step in seg.steps:
+        grid.add_row(_t(step.step.replace("_", " "), "cyan"), _t(step.text))
+    return [Text(), _heading("How the mix was decided", ""), grid]
+
+
+def _tactics(seg: SegmentPlan) -> list[RenderableType]:
+    if not seg.tactics:
+        return []
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for chosen in seg.tactics:
+        grid.add_row(
+            _t(chosen.goal, "cyan"),
+            Group(_t(chosen.tactic.title, "bold"), _t(chosen.tactic.first_step)),
+        )
+    return [Text(), _heading("Tactics", " (goal, tactic, first step)"), grid]
+
+
+def _existing(seg: SegmentPlan, kb: KnowledgeBase) -> list[RenderableType]:
+    if not seg.segment.existing:
+        return []
+    review = seg.existing
+    parts: list[str | tuple[str, str] | Text] = [("Already in place. ", "bold")]
+    for verb, ids in (("Keep", review.keep), ("Add", review.add), ("Drop", review.drop)):
+        if ids:
+            names = [kb.type(type_id).name for type_id in ids]
+            parts += [f"{verb} ", _t(_and(names), "bold"), ". "]
+    if len(parts) == 1:
+        return []
+    line = Text.assemble(*parts)
+    line.rstrip()
+    return [Text(), line]
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _ranking(
+    plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, width: int, ascii_only: bool
+) -> list[RenderableType]:
+    cur = plan.currency
+    title = _heading("Every type, best first", " (yearly cost against the budget)")
+    in_mix = {entry.type for entry in seg.mix}
+
+    def name(ranked: RankedType) -> Text:
+        mark = " *" if ranked.type in in_mix else ""
+        return Text.assemble(_t(kb.type(ranked.type).name), (mark, "bold green"))
+
+    def used(ranked: RankedType) -> Text:
+        cost, budget = ranked.costing.annual_cost, seg.mix_budget
+        words = share(cost / budget) if budget > 0 and cost <= 2 * budget else ""
+        if not words:
+            words = f"{cost / budget:,.0f}x" if budget > 0 else "n/a"
+        return _t(words, "" if ranked.costing.affordable else "red")
+
+    costs = [money(ranked.costing.annual_cost, cur) for ranked in seg.ranking]
+    names = [kb.type(ranked.type).name for ranked in seg.ranking]
+    longest_word = max(len(word) for name_ in names for word in name_.split())
+    # columns: #, type (at least its longest word and the mix mark), score, cost, bar,
+    # share, and two spaces between each two
+    columns_need = 1 + longest_word + 2 + 5 + max(map(len, costs)) + BAR_CELLS + 1 + 6 + 5 * 2
+    if width < columns_need:  # two lines a type: name and score, then cost and bar
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(ratio=1)
+        figures = [used(ranked) for ranked in seg.ranking]
+        pad = max(len(figure) for figure in figures)
+        for position, (ranked, figure) in enumerate(zip(seg.ranking, figures, strict=True), 1):
+            bar = budget_bar(ranked.costing.annual_cost, seg.mix_budget, ascii_only=ascii_only)
+            figure.pad_left(pad + 1 - len(figure))
+            grid.add_row(
+                str(position),
+                Group(
+                    _name_and_figure(name(ranked), _t(f"{ranked.score:.2f}")),
+                    _name_and_figure(_t(money(ranked.costing.annual_cost, cur)), bar + figure),
+                ),
+            )
+        body: RenderableType = grid
+    else:
+        table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("Type", ratio=1)
+        table.add_column("Score", justify="right", no_wrap=True)
+        table.add_column("Yearly cost", justify="right", no_wrap=True)
+        per_customer = [money(r.costing.cost_per_customer, cur) for r in seg.ranking]
+        full_names = max(map(len, names)) - longest_word
+        wide = width >= columns_need + full_names + max(12, *map(len, per_customer)) + 2
+        if wide:
+            table.add_column("Per customer", justify="right", no_wrap=True)
+        table.add_column("Budget", no_wrap=True)
+        table.add_column("", justify="right", no_wrap=True)
+        for position, ranked in enumerate(seg.ranking, start=1):
+            cells: list[RenderableType] = [
+                str(position),
+                name(ranked),
+                f"{ranked.score:.2f}",
+                _t(money(ranked.costing.annual_cost, cur)),
+            ]
+            if wide:
+                cells.append(_t(money(ranked.costing.cost_per_customer, cur)))
+            cells += [
+                budget_bar(ranked.costing.annual_cost, seg.mix_budget, ascii_only=ascii_only),
+                used(ranked),
+            ]
+            table.add_row(*cells)
+        body = table
+    past = ">" if ascii_only else "▶"
+    key = f"* in the recommended mix. A full bar is the whole budget; {past} goes past it"
+    key += " (5x: five times the budget)."
+    return [Text(), title, body, _t(key, "dim")]
+
+
+def _reasons(seg: SegmentPlan, kb: KnowledgeBase) -> list[RenderableType]:
+    """Why each type scores as it does: every criterion's part, largest first."""
+    parts: list[RenderableType] = [Text(), _heading("Why each score", " (criterion's part, why)")]
+    for ranked in seg.ranking:
+        parts.append(
+            _name_and_figure(_t(kb.type(ranked.type).name, "bold"), _t(f"{ranked.score:.2f}"))
+        )
+        gain = ranked.break_even_retention_gain
+        if gain is not None:
+            parts.append(
+                _t(
+                    f"pays for itself if it keeps {points(gain)} more customers in 100",
+                    "dim",
+                )
+            )
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(ratio=1)
+        for reason in sorted(ranked.reasons, key=lambda r: -r.contribution):
+            grid.add_row(f"{reason.contribution:.2f}", _t(reason.text))
+        parts.append(grid)
+    return parts
+
+
+def _segment(
+    plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, width: int, details: bool, ascii_only: bool
+) -> Iterator[RenderableType]:
+    yield _t(seg.segment.name, "bold")
+    yield Rule(style="dim", characters="-" if ascii_only else "─")
+    yield _facts(plan, seg, kb)
+    if seg.economics is not None:
+        yield _economics(plan, seg)
+    yield Text()
+    yield from _mix(plan, seg, kb)
     for warning in seg.warnings:
-        parts += [Text(), Text.assemble(("Warning: ", "bold red"), _t(warning))]
-    return Panel(Group(*parts), title=_t(s.name, "bold"), title_align="left")
+        yield Text()
+        yield Text.assemble(("Warning: ", "bold red"), _t(warning))
+    yield from _tactics(seg)
+    yield from _existing(seg, kb)
+    yield from _ranking(plan, seg, kb, width, ascii_only)
+    if details:
+        yield from _steps(seg)
+        yield from _reasons(seg, kb)
 
 
-def renderables(plan: Plan, kb: KnowledgeBase) -> Iterator[RenderableType]:
-    """The plan as rich renderables, a panel per segment."""
-    company = plan.company or "Your company"
+def renderables(
+    plan: Plan, kb: KnowledgeBase, width: int, *, details: bool = False, ascii_only: bool = False
+) -> Iterator[RenderableType]:
+    """The plan as rich renderables laid out for ``width`` columns."""
+    company = plan.company or "your company"
     yield _t(f"Customer relationships plan for {company}", "bold")
     for seg in plan.segments:
-        yield _segment(plan, seg, kb)
+        yield Text()
+        yield from _segment(plan, seg, kb, width, details, ascii_only)
+    if not details:
+        yield Text()
+        yield _t("The reasons behind each score: add --details.", "dim")
 
 
-def print_plan(console: Console, plan: Plan, kb: KnowledgeBase) -> None:
-    """Print the plan on a console (colour as the console decides)."""
-    for part in renderables(plan, kb):
+def _usable_width(console: Console) -> int:
+    """The console's width, or the terminal's real size when that is nonsense
+    (``COLUMNS=0`` or a tiny value), never below ``MIN_WIDTH``."""
+    if console.width >= MIN_WIDTH:
+        return console.width
+    # shutil skips a COLUMNS that is not a positive number and asks the terminal
+    return max(shutil.get_terminal_size((80, 24)).columns, MIN_WIDTH)
+
+
+def print_plan(console: Console, plan: Plan, kb: KnowledgeBase, *, details: bool = False) -> None:
+    """Print the plan on a console (colour and width as the console decides)."""
+    width = _usable_width(console)
+    if width != console.width:
+        console.width = width
+    ascii_only = console.options.ascii_only or os.environ.get("TERM") == "dumb"
+    for part in renderables(plan, kb, width, details=details, ascii_only=ascii_only):
         console.print(part)
 
 
-def render(plan: Plan, kb: KnowledgeBase, width: int = 120) -> str:
-    """The plan as plain text tables (no colour), e.g. for a file."""
+def render(plan: Plan, kb: KnowledgeBase, width: int = 100, *, details: bool = False) -> str:
+    """The plan as plain text (no colour) for ``width`` columns, e.g. for a file."""
     buffer = io.StringIO()
     console = Console(
         file=buffer, width=width, color_system=None, force_terminal=False, highlight=False
     )
-    print_plan(console, plan, kb)
+    print_plan(console, plan, kb, details=details)
     return buffer.getvalue()

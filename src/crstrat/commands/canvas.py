@@ -1,0 +1,134 @@
+"""``crstrat canvas init`` and ``crstrat canvas apply``: Business Model Canvas files (BMML v2)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._common import KbOption, emit, load_kb, new_app
+
+HELP = """\
+Business Model Canvas files in BMML v2 (.bmml): start answers from a canvas,
+write the recommended relationships back into it.
+
+\b
+  crstrat canvas init model.bmml -o answers.yaml     a segment per canvas segment
+  (replace the default figures in answers.yaml with the segments' own)
+  crstrat canvas apply model.bmml --answers answers.yaml -o model-new.bmml
+
+apply replaces the canvas's customer_relationships with crstrat's
+recommendation, each linked to its segments, and leaves every other line of the
+file as it was, comments included. Needs ruamel.yaml: pip install 'crstrat[canvas]'.
+"""
+
+app = new_app("canvas", HELP)
+
+CanvasArgument = Annotated[
+    Path,
+    typer.Argument(metavar="CANVAS", help="A BMML v2 canvas file (.bmml).", show_default=False),
+]
+
+
+def _needs_ruamel() -> None:
+    from ..errors import UsageError
+
+    try:
+        import ruamel.yaml  # noqa: F401
+    except ImportError:
+        raise UsageError(
+            "crstrat canvas needs ruamel.yaml, which is not installed: "
+            "pip install 'crstrat[canvas]'"
+        ) from None
+
+
+def _refuse_overwriting(output: Path | None, inputs: list[Path], force: bool = False) -> None:
+    """No input is ever overwritten, nor an existing file without --force."""
+    from ..errors import UsageError
+
+    if output is None or str(output) == "-":
+        return
+    for given in inputs:
+        if output.exists() and given.exists() and output.resolve() == given.resolve():
+            raise UsageError(f"{output} is an input of this command; give another -o file")
+    if output.exists() and not force:
+        raise UsageError(f"{output} exists; give another -o file, or --force to replace it")
+
+
+@app.command("init")
+def init(
+    canvas: CanvasArgument,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the answers to FILE (atomically) instead of stdout.",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    kb_dir: KbOption = None,
+) -> None:
+    """Start an answers file from a canvas's customer segments (their ids kept as links)."""
+    from ..bmml import answers_text, read_canvas
+
+    _refuse_overwriting(output, [canvas], force)
+    kb = load_kb(kb_dir)
+    segments, _, name = read_canvas(canvas)
+    emit(answers_text(kb, segments, name, canvas.name), output)
+
+
+@app.command("apply")
+def apply(
+    canvas: CanvasArgument,
+    answers: Annotated[
+        Path,
+        typer.Option(
+            "--answers",
+            "-a",
+            metavar="FILE",
+            help="The answers file, whose segments are the canvas's (crstrat canvas init).",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the new canvas to FILE (atomically) instead of stdout; never over "
+            "the canvas or the answers.",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    kb_dir: KbOption = None,
+) -> None:
+    """Write the recommended relationships into a canvas's customer_relationships."""
+    from ..answers import read_answers_data, validate_answers
+    from ..bmml import apply_relationships, block_text, read_canvas, relationships, segment_links
+    from ..mix import make_plan
+
+    _needs_ruamel()
+    _refuse_overwriting(output, [canvas, answers], force)
+    kb = load_kb(kb_dir)
+    segments, canvas_text, _ = read_canvas(canvas)
+    data, text = read_answers_data(answers)
+    chosen = validate_answers(kb, data, source=str(answers), text=text)
+    names = [s.name for s in chosen.segments]
+    links = segment_links(names, text, segments, str(answers))
+    items = relationships(kb, make_plan(kb, chosen), links)
+    emit(apply_relationships(canvas_text, block_text(items, canvas_text)), output)
+    left = [s.name for s in segments if s.id not in links]
+    if left:
+        sys.stderr.write(
+            f"crstrat: no answers for the canvas segments {', '.join(left)}: "
+            "they get no relationship\n"
+        )

@@ -1,0 +1,40 @@
+"""``crstrat types``, ``explain`` and ``examples`` at narrow widths: ids are never cut."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+
+from crstrat.model import KnowledgeBase
+from crstrat.render.explain import render_type, render_types
+
+
+def shown(renderable: object, width: int) -> str:
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None, highlight=False).print(renderable)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("width", [40, 60, 80])
+def test_types_show_every_id_whole(kb: KnowledgeBase, width: int) -> None:
+    text = shown(render_types(kb), width)
+    assert "…" not in text
+    assert max(len(line) for line in text.splitlines()) <= width
+    words = text.split()
+    for rel_type in kb.types:
+        assert rel_type.id in words
+        assert " ".join(rel_type.summary.split()) in " ".join(words)
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_explain_wraps_bullets_under_their_text(kb: KnowledgeBase, width: int) -> None:
+    rel_type = kb.type("communities")
+    text = shown(render_type(kb, rel_type), width)
+    assert "…" not in text
+    first = rel_type.characteristics[0]
+    flat = " ".join(text.split())
+    assert f"• {' '.join(first.split())}" in flat
+    for line in text.splitlines():  # a wrapped bullet continues under its text
+        assert not line.startswith(("  " + first.split()[-1], first.split()[-1]))

@@ -1,0 +1,269 @@
+"""Figures worked out by hand from the knowledge base's stated assumptions.
+
+Golden files pin what the code printed once; these pin what the cost model and
+the contract's formulas say. Each expected number below is derived in a comment
+from the assumptions in knowledge/types.yaml (``cost:`` of each type),
+knowledge/meta.yaml (default budget shares and rates, the horizon rule,
+contacts that follow purchases) and the answers contract (docs/answers-v1.md:
+lifetime value, LTV:CAC, payback, break-even retention gain), and read back
+from ``crstrat plan --format json``.
+
+When the cost model changes, update the assumptions here and the arithmetic,
+all in this one module. The assumptions used (USD a year):
+
+- contacts a customer makes follow purchases: x purchases ** 0.5 above one a
+  year, x purchases below (never below 0.1 of the rate)
+- personal assistance: 500 fixed + contacts (0.3 / 1 / 3 by complexity low /
+  medium / high) spread evenly over the formats used for it; those in person
+  cost 0.50 (the counter) and follow purchases, the others 8 and follow
+  purchases only up to one a year; people = contact spend / 50,000
+- dedicated personal assistance: 5,000 fixed + 120,000 per named person, one
+  per book of 10 (B2B) or 28 (B2C) x (1,000,000 / yearly value) ** 0.67
+  accounts, x1.5 / 1 / 0.7 by complexity, between 5 and 150 (B2B) or 500 (B2C);
+  people in fractions
+- self-service: 5,000 fixed + contacts (1 / 2 / 4) x 0.10
+- automated services: 25,000 fixed + 0.25 a customer + contacts (1 / 2 / 4) x 0.50
+- communities: 10,000 fixed + 0.05 a customer + 70,000 per 50,000 consumers
+  or 20,000 business members, in fractions
+- co-creation: 15,000 fixed + 0.50 a customer
+- non-human types beyond 100,000 customers: variable costs x (n / 100,000) ** 0.7 / (n / 100,000)
+- budget: customers x purchases x spend x share (5% B2C, 10% B2B)
+- horizon: long-term at 2 purchases a year, or with a retain/expand goal at 0.5
+- economics defaults (B2C): gross margin 0.5, retention 0.6, discount rate 0.1
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+Cli = Any
+
+
+def plan_segment(cli: Cli, tmp_path: Path, segment: dict[str, Any]) -> dict[str, Any]:
+    """One segment's plan as the JSON contract gives it."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(yaml.safe_dump({"crstrat": 1, "segments": [segment]}), encoding="utf-8")
+    result = cli("plan", "--answers", answers, "--format", "json")
+    assert result.code == 0, result.err
+    plan: dict[str, Any] = json.loads(result.out)["segments"][0]
+    return plan
+
+
+def costs(plan: dict[str, Any]) -> dict[str, float]:
+    return {r["type"]: r["annual_cost"] for r in plan["ranking"]}
+
+
+# A bakery: 1,000 regulars buying 16 times a year at 15 USD, medium complexity,
+# B2C, met in person and on the phone (and on the web and in an app).
+BAKERY = {
+    "name": "Regulars",
+    "expectation": "personal_assistance",
+    "goal": "retain",
+    "customers": 1000,
+    "purchases_per_year": 16,
+    "spend_per_purchase": 15,
+    "channels": ["in_person", "phone", "web", "app"],
+}
+
+
+def test_bakery_budget_and_horizon(cli: Cli, tmp_path: Path) -> None:
+    plan = plan_segment(cli, tmp_path, BAKERY)
+    assert plan["customer_value"] == 240.0  # 16 x 15
+    assert plan["budget"] == 12_000.0  # 1,000 x 240 x 5%
+    assert plan["budget_per_customer"] == 12.0  # 240 x 5%
+    assert plan["horizon"] == "long_term"  # 16 purchases >= 2
+
+
+def test_bakery_costs(cli: Cli, tmp_path: Path) -> None:
+    found = costs(plan_segment(cli, tmp_path, BAKERY))
+    # contacts follow purchases: 16 ** 0.5 = 4
+    # personal assistance in two formats (in person, phone): half at the counter,
+    # 1,000 x 1 x 1/2 x 4 x 0.50 = 1,000; half by phone, 1,000 x 1 x 1/2 x 1 x 8 = 4,000
+    assert found["personal_assistance"] == 5_500.0  # 500 + 1,000 + 4,000
+    assert found["self_service"] == 5_800.0  # 5,000 + 1,000 x 2 x 4 x 0.10
+    assert found["automated_services"] == 29_250.0  # 25,000 + 1,000 x 0.25 + 1,000 x 2 x 4 x 0.50
+    assert found["communities"] == 11_450.0  # 10,000 + 1,000 x 0.05 + 1,000 / 50,000 x 70,000
+    assert found["co_creation"] == 15_500.0  # 15,000 + 1,000 x 0.50
+    # book: 28 x (1,000,000 / 240) ** 0.67 = about 7,460, capped at 500 -> 2 people
+    assert found["dedicated_personal_assistance"] == 245_000.0  # 5,000 + 2 x 120,000
+
+
+def test_bakery_affordability_and_staffing(cli: Cli, tmp_path: Path) -> None:
+    plan = plan_segment(cli, tmp_path, BAKERY)
+    affordable = {r["type"] for r in plan["ranking"] if r["affordable"]}
+    # budget 12,000: personal assistance 5,500, self-service 5,800 and communities
+    # 11,450 fit; automated services 29,250, co-creation 15,500 and dedicated do not
+    assert affordable == {"self_service", "personal_assistance", "communities"}
+    assert plan["mix"][0]["type"] == "personal_assistance"
+    # people: contact spend 5,000 / 50,000 = 0.1 of a person for 1,000 customers
+    assert plan["staffing"][0] == {
+        "type": "personal_assistance",
+        "people": 0.1,
+        "customers_per_person": 10_000.0,
+    }
+
+
+def test_bakery_economics(cli: Cli, tmp_path: Path) -> None:
+    plan = plan_segment(cli, tmp_path, {**BAKERY, "acquisition_cost": 40})
+    economics = plan["economics"]
+    # defaults: gross margin 0.5, retention 0.6, discount rate 0.1
+    assert economics["margin_per_customer"] == 120.0  # 0.5 x 16 x 15
+    assert economics["customer_lifetime_value"] == 264.0  # 120 x 1.1 / (1.1 - 0.6)
+    assert economics["ltv_to_cac"] == 6.6  # 264 / 40
+    assert economics["payback_months"] == 4.0  # 40 / (120 / 12)
+    gains = {r["type"]: r["break_even_retention_gain"] for r in plan["ranking"]}
+    # (1 + d - r) x cost per customer / m = 0.5 x 5.50 / 120
+    assert gains["personal_assistance"] == pytest.approx(0.0229, abs=1e-4)
+    # dedicated: 0.5 x 245 / 120 = 1.02, more than 1 - 0.6 can rise: none
+    assert gains["dedicated_personal_assistance"] is None
+
+
+def test_occasional_customers_contact_less(cli: Cli, tmp_path: Path) -> None:
+    # customers buying once every two years, wanting only to be won over, by phone or email
+    plan = plan_segment(
+        cli,
+        tmp_path,
+        {
+            **BAKERY,
+            "goal": "acquire",
+            "purchases_per_year": 0.5,
+            "spend_per_purchase": 20,
+            "channels": ["phone", "email", "web"],
+        },
+    )
+    assert plan["horizon"] == "transactional"  # 0.5 < 2 and no retain/expand goal
+    assert plan["budget"] == 500.0  # 1,000 x 0.5 x 20 x 5%
+    found = costs(plan)
+    # contact factor 0.5; no counter
+    assert found["personal_assistance"] == 4_500.0  # 500 + 1,000 x 1 x 0.5 x 8
+    assert found["self_service"] == 5_100.0  # 5,000 + 1,000 x 2 x 0.5 x 0.10
+    assert found["co_creation"] == 15_500.0  # no contacts: 15,000 + 1,000 x 0.50
+
+
+ACCOUNTS = {
+    "name": "Accounts",
+    "expectation": "dedicated_personal_assistance",
+    "goal": "retain",
+    "customers": 120,
+    "purchases_per_year": 1,
+    "spend_per_purchase": 40_000,
+    "market": "b2b",
+    "complexity": "high",
+    "channels": ["phone", "email", "video", "web"],
+}
+
+
+def test_business_accounts_named_managers(cli: Cli, tmp_path: Path) -> None:
+    # 120 business accounts worth 40,000 a year, high complexity
+    plan = plan_segment(cli, tmp_path, ACCOUNTS)
+    assert plan["budget"] == 480_000.0  # 120 x 40,000 x 10% (B2B)
+    found = costs(plan)
+    book = 10 * (1_000_000 / 40_000) ** 0.67 * 0.7  # about 60.5 accounts a person
+    assert found["dedicated_personal_assistance"] == pytest.approx(
+        5_000 + 120 / book * 120_000, abs=0.01
+    )
+    assert found["personal_assistance"] == 3_380.0  # 500 + 120 x 3 x 8
+    assert found["self_service"] == 5_048.0  # 5,000 + 120 x 4 x 0.10
+    # 10,000 + 120 x 0.05 + 120 / 20,000 x 70,000
+    assert found["communities"] == 10_426.0
+    staffing = {s["type"]: s for s in plan["staffing"]}
+    assert staffing["dedicated_personal_assistance"]["people"] == pytest.approx(
+        120 / book, abs=1e-3
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "market", "book"),
+    [
+        (1_000_000, "b2b", 10),  # a strategic account: 10 a key-account manager
+        (50_000, "b2b", 10 * 20**0.67),  # about 74: a customer success manager's book
+        (30_000, "b2c", 28 * (100 / 3) ** 0.67),  # about 294: a client advisor's book
+        (500, "b2c", 500),  # small clients: the B2C cap
+        (20_000_000, "b2b", 5),  # the smallest book
+    ],
+)
+def test_book_sizes(cli: Cli, tmp_path: Path, value: float, market: str, book: float) -> None:
+    segment = {**ACCOUNTS, "customers": 100, "spend_per_purchase": value, "market": market}
+    segment["complexity"] = "medium"
+    found = costs(plan_segment(cli, tmp_path, segment))
+    assert found["dedicated_personal_assistance"] == pytest.approx(
+        5_000 + 100 / book * 120_000, rel=1e-6
+    )
+
+
+def test_fallback_costed_for_its_share(cli: Cli, tmp_path: Path) -> None:
+    # 100,000 shoppers, 4 purchases of 100 USD, low complexity, who expect self-service
+    plan = plan_segment(
+        cli,
+        tmp_path,
+        {
+            "name": "Shoppers",
+            "expectation": "self_service",
+            "goal": "retain",
+            "customers": 100_000,
+            "purchases_per_year": 4,
+            "spend_per_purchase": 100,
+            "complexity": "low",
+            "channels": ["web", "app", "email"],
+        },
+    )
+    assert plan["budget"] == 2_000_000.0  # 100,000 x 4 x 100 x 5%
+    mix = {e["role"]: (e["type"], e["annual_cost"]) for e in plan["mix"]}
+    # 5,000 + 100,000 x 1 x 4 ** 0.5 x 0.10 (100,000 is not beyond the scale threshold)
+    assert mix["primary"] == ("self_service", 25_000.0)
+    # self-service leaves 15% of customers (low complexity) needing a person, by
+    # email (no counter): 500 + 15,000 x 0.3 x 1 x 8, 1.8% of the budget (cap 15%)
+    assert mix["fallback"] == ("personal_assistance", 36_500.0)
+
+
+def test_scale_economy(cli: Cli, tmp_path: Path) -> None:
+    # a million customers: self-service's contacts cost x (10 ** 0.7) / 10
+    plan = plan_segment(
+        cli,
+        tmp_path,
+        {
+            "name": "Everyone",
+            "expectation": "self_service",
+            "goal": "acquire",
+            "customers": 1_000_000,
+            "purchases_per_year": 1,
+            "spend_per_purchase": 10,
+            "complexity": "low",
+            "channels": ["web"],
+        },
+    )
+    variable = 1_000_000 * 1 * 0.10  # 100,000 before the economy
+    assert costs(plan)["self_service"] == pytest.approx(5_000 + variable * 10**0.7 / 10, abs=0.01)
+
+
+def test_top_tier_split(cli: Cli, tmp_path: Path) -> None:
+    # 1,000 customers worth 240 a year; the top 5% bring 40% of the revenue
+    plan = plan_segment(
+        cli, tmp_path, {**BAKERY, "top_tier": {"customers_share": 0.05, "revenue_share": 0.4}}
+    )
+    tier = plan["top_tier"]
+    assert tier["customers"] == 50  # 1,000 x 5%
+    assert tier["customer_value"] == 1_920.0  # 240,000 x 40% / 50
+    assert plan["mix_customers"] == 950
+    assert plan["customer_value"] == 240.0  # the segment's own figure stays
+
+
+def test_top_tier_budget_follows_revenue(cli: Cli, tmp_path: Path) -> None:
+    # a budget of 12 per customer is the segment's 12,000: the top 5% bring 40%
+    # of the revenue and get 40% of the budget, 4,800 for 50 customers (96 each)
+    plan = plan_segment(
+        cli,
+        tmp_path,
+        {
+            **BAKERY,
+            "budget_per_customer": 12,
+            "top_tier": {"customers_share": 0.05, "revenue_share": 0.4},
+        },
+    )
+    assert plan["budget"] == 12_000.0
+    assert plan["top_tier"]["budget"] == 4_800.0
