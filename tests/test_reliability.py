@@ -694,3 +694,22 @@ def test_a_custom_base_with_its_own_cache_is_checked_for_control_characters(
     write_cache(kb, kb / CACHE_FILE)  # parsed once: later runs read the cache, not the YAML
     line = one_line_error(run_installed("types", "--kb", "kb", cwd=tmp_path))
     assert "control character" in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compare", "answers.yaml", str(EXAMPLE), "-f", "json", "-o", "answers.yaml"),
+        ("canvas", "init", "model.bmml", "-o", "model.bmml"),
+        ("canvas", "apply", "model.bmml", "--answers", "answers.yaml", "-o", "answers.yaml"),
+    ],
+    ids=["compare", "canvas-init", "canvas-apply"],
+)
+def test_newer_commands_never_overwrite_an_input_either(
+    tmp_path: Path, answers: Path, args: tuple[str, ...]
+) -> None:
+    pytest.importorskip("ruamel.yaml")
+    shutil.copy(Path(__file__).parent / "bmml" / "meal-kit-minimal.bmml", tmp_path / "model.bmml")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert "input" in one_line_error(run_installed(*args, cwd=tmp_path))
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
