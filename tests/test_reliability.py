@@ -713,3 +713,27 @@ def test_newer_commands_never_overwrite_an_input_either(
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     assert "input" in one_line_error(run_installed(*args, cwd=tmp_path))
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_grade_in_several_processes_ends_its_workers_quietly(tmp_path: Path) -> None:
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    text = EXAMPLE.read_text()
+    for number in range(120):
+        (subs / f"s{number}.yaml").write_text(text.replace("2000000", str(2_000_000 + number)))
+    done = run_installed("grade", "subs", "-f", "json", "--jobs", "2", cwd=tmp_path)
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crstrat", "grade", "subs", "-f", "json", "--jobs", "2"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(0.8)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode in (0, 1, 143, -signal.SIGTERM), err
+    assert "Traceback" not in err

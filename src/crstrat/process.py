@@ -23,7 +23,17 @@ class Signalled(KeyboardInterrupt):
         self.signum = signum
 
 
+#: The process that installed the handlers: a worker forked from it (grade --jobs)
+#: inherits them, and must end on SIGTERM as a worker does (the pool stops its
+#: workers with it), without a traceback.
+_owner: list[int] = []
+
+
 def _on_signal(signum: int, frame: object) -> None:
+    if os.getpid() not in _owner:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
     raise Signalled(signum)
 
 
@@ -72,8 +82,10 @@ _STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 def stopping_signals() -> Iterator[None]:
     """Within the block, SIGTERM and SIGHUP raise :class:`Signalled` where the program is."""
     previous = {signum: signal.signal(signum, _on_signal) for signum in _STOP_SIGNALS}
+    _owner.append(os.getpid())
     try:
         yield
     finally:
+        _owner.pop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
