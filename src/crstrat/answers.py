@@ -65,6 +65,12 @@ SEGMENT_KEYS = (
 REQUIRED_SEGMENT_KEYS = SEGMENT_KEYS[:6]  # name ... spend_per_purchase
 _KNOWN_KEYS = frozenset(TOP_KEYS + SEGMENT_KEYS)
 
+#: Most segments in one answers file. Each segment's what-if analysis replans it
+#: about 140 times, so a report takes tens of milliseconds per segment and the
+#: JSON plan some 14 KB: at the 7,500 segments the YAML limits would allow, a
+#: report took minutes and the JSON plan 860 MB of memory.
+MAX_SEGMENTS = 100
+
 KeyPath = tuple[str | int, ...]
 
 
@@ -478,6 +484,12 @@ def _document(kb: KnowledgeBase, data: object) -> Answers:
     if not isinstance(segments, list) or not segments:
         raise _Located(
             f"must be a list of one or more segments, got {_describe(segments)}", ("segments",)
+        )
+    if len(segments) > MAX_SEGMENTS:
+        raise _Located(
+            f"has {len(segments):,} segments; at most {MAX_SEGMENTS} are accepted (a canvas "
+            "has a handful: group customers who need the same relationship)",
+            ("segments",),
         )
     names: set[str] = set()
     parsed = tuple(_segment(kb, raw, index, names) for index, raw in enumerate(segments))

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import functools
 import importlib
-import io
-import os
-import signal
 import sys
 from typing import Annotated, Any, NamedTuple
 
@@ -134,56 +129,6 @@ def _command_name(argv: list[str]) -> str | None:
     return first if first in COMMANDS or first in GROUPS else None
 
 
-class _Signalled(KeyboardInterrupt):
-    """SIGTERM or SIGHUP, raised where the program is, so that it stops as on Ctrl-C:
-    temporary files removed, the answers typed so far kept in a draft."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _on_signal(signum: int, frame: object) -> None:
-    raise _Signalled(signum)
-
-
-class _ClosedStream(io.TextIOBase):
-    """Stands for a standard stream the process was started without (``>&-``)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def write(self, text: str) -> int:
-        raise OSError(errno.EBADF, f"{self.name} is closed")
-
-    def isatty(self) -> bool:
-        return False
-
-
-def _guard_streams() -> None:
-    """Keep file descriptors 0-2 taken and give a closed stream a clear failure.
-
-    Started with stdout closed, the first file crstrat opens would get
-    descriptor 1 and receive what is meant for stdout; /dev/null holds the
-    place instead, and writing to the closed stream fails with one line.
-    """
-    for fd in (0, 1, 2):
-        try:
-            os.fstat(fd)
-        except OSError:
-            os.dup2(os.open(os.devnull, os.O_RDWR), fd)
-    if sys.stdout is None:
-        sys.stdout = _ClosedStream("stdout")
-    if sys.stderr is None:
-        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (for the life of the process)
-
-
-def _quiet_stdout() -> None:
-    """After a broken pipe: nothing more reaches stdout, not even at exit."""
-    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
-
 def run(argv: list[str]) -> int:
     """Run the app; turn crstrat's errors into one line on stderr and an exit code.
 
@@ -191,29 +136,24 @@ def run(argv: list[str]) -> int:
     killed by SIGPIPE; SIGTERM and SIGHUP stop like Ctrl-C, with 128 + the
     signal number (143, 129; Ctrl-C 130).
     """
-    _guard_streams()
-    previous = {signum: signal.signal(signum, _on_signal) for signum in _STOP_SIGNALS}
+    from .process import Signalled, guard_streams, quiet_stdout, stopping_signals
+
+    guard_streams()
     try:
-        try:
-            return _run(argv)
-        except _Stopped as stopped:
-            raise stopped.cause from None
+        with stopping_signals():
+            try:
+                return _run(argv)
+            except _Stopped as stopped:
+                raise stopped.cause from None
     except BrokenPipeError:
-        _quiet_stdout()
+        quiet_stdout()
         return EXIT_BROKEN_PIPE
-    except _Signalled as exc:
+    except Signalled as exc:
         sys.stderr.write("\ncrstrat: interrupted\n")
         return 128 + exc.signum
     except KeyboardInterrupt:
         sys.stderr.write("\ncrstrat: interrupted\n")
         return EXIT_INTERRUPTED
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
-#: Signals that stop crstrat as Ctrl-C does (SIGINT raises KeyboardInterrupt already).
-_STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def _run(argv: list[str]) -> int:

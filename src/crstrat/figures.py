@@ -75,6 +75,8 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 def first_control_character(text: str) -> str | None:
     """The first character of ``text`` that :func:`printable` would escape, other
     than a line break or a tab; None when there is none."""
+    if text.isprintable():
+        return None
     return next((ch for ch in text if ch not in "\n\t" and _acts_on_terminal(ch)), None)
 
 
@@ -82,6 +84,8 @@ def _acts_on_terminal(ch: str) -> bool:
     """True for a character that is not text to a terminal: a control character
     (C0, C1, DEL), a line or paragraph separator, half a surrogate pair, a
     bidirectional control."""
+    if ch.isprintable():
+        return False
     import unicodedata
 
     return unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") or ch in _BIDI_CONTROLS

@@ -119,6 +119,8 @@ class _File:
         self._text: str | None = None
         if cached is not _NOT_CACHED:
             self.data = cached
+            if folder.resolve() != builtin_location():  # a cache shipped with a custom base
+                _refuse_control_characters(self)
             return
         try:
             self.data, self._text = yamlfile.load(self.path, label=str(self.path))

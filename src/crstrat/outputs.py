@@ -17,7 +17,6 @@ import contextlib
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TextIO
@@ -116,11 +115,18 @@ def _check_folder(target: Path, option: str) -> None:
         raise InputError(
             f"cannot be written: the folder {folder} does not exist", source=str(target)
         )
-    if not os.access(folder, os.W_OK | os.X_OK):
+    import tempfile
+
+    # the one sure test (a read-only disk, /proc, rights that root does not bypass): try
+    try:
+        handle, probe = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
         raise InputError(
-            f"cannot be written: the folder {folder} is not writable; give {option} another place",
+            f"cannot be written in {folder} ({exc.strerror or exc}); give {option} another place",
             source=str(target),
-        )
+        ) from None
+    os.close(handle)
+    os.unlink(probe)
 
 
 def write_output(path: Path, text: str, *, announce: bool = True) -> None:
@@ -162,6 +168,8 @@ def atomic_writer(path: Path) -> Iterator[TextIO]:
         with _in_place(given, str(path)) as out:
             yield out
         return
+    import tempfile  # here: importing it costs a plan run that writes to stdout 2 ms
+
     target = Path(os.path.realpath(given))  # through links, as > writes
     folder = target.parent
     if not folder.is_dir():

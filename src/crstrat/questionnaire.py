@@ -226,6 +226,83 @@ class _Terminal:
         return bool(self._ask(questionary.confirm(message, default=default, **self._io)))
 
 
+class _LineTerminal(_Terminal):
+    """Asks a line at a time, for a terminal that cannot move its cursor (TERM=dumb:
+    an editor's shell, a CI log): plain prompts, no escape sequences."""
+
+    def __init__(self) -> None:
+        pass
+
+    def say(self, text: str) -> None:
+        print(text, flush=True)
+
+    def text(self, message: str, hint: str, default: str, check: Callable[[str], T]) -> T:
+        suggestion = f" [{default}]" if default else ""
+        while True:
+            typed = input(f"{message} ({hint}){suggestion}: ")
+            try:
+                return check(typed if typed.strip() else default)
+            except InputError as exc:
+                print(f"  {exc.problem}")
+
+    def _numbers(self, choices: Sequence[Choice[Any]], prompt: str, start: str) -> list[int]:
+        for number, choice in enumerate(choices, 1):
+            described = f": {choice[2]}" if len(choice) > 2 else ""
+            print(f"  {number}. {choice[1]}{described}")
+        while True:
+            typed = input(f"{prompt} [{start}]: ").strip() or start
+            if typed.lower() == "none":
+                return []
+            picked = [part.strip() for part in typed.split(",") if part.strip()]
+            if all(p.isdigit() and 1 <= int(p) <= len(choices) for p in picked):
+                return [int(p) - 1 for p in picked]
+            print(f"  give numbers from 1 to {len(choices)}")
+
+    def select(self, message: str, hint: str, choices: Sequence[Choice[T]], default: T | None) -> T:
+        print(f"{message} ({hint})")
+        start = next((n for n, choice in enumerate(choices, 1) if choice[0] == default), 1)
+        while True:
+            picked = self._numbers(choices, "Number", str(start))
+            if len(picked) == 1:
+                return choices[picked[0]][0]
+            print("  give one number")
+
+    def checkbox(
+        self,
+        message: str,
+        hint: str,
+        choices: Sequence[Choice[str]],
+        checked: Collection[str],
+        check: Callable[[list[str]], object],
+    ) -> list[str]:
+        print(f"{message} ({hint}; numbers separated by commas, or none)")
+        start = ",".join(str(n) for n, choice in enumerate(choices, 1) if choice[0] in checked)
+        while True:
+            picked = [choices[i][0] for i in self._numbers(choices, "Numbers", start)]
+            try:
+                check(picked)
+            except InputError as exc:
+                print(f"  {exc.problem}")
+                continue
+            return picked
+
+    def confirm(self, message: str, default: bool) -> bool:
+        while True:
+            typed = input(f"{message} [{'Y/n' if default else 'y/N'}]: ").strip().lower()
+            if typed in ("", "y", "yes", "n", "no"):
+                return default if not typed else typed.startswith("y")
+            print("  answer y or n")
+
+
+def _terminal(input: Input | None, output: Output | None) -> _Terminal:
+    """Full prompts, or a line at a time where the terminal cannot move its cursor."""
+    from prompt_toolkit.utils import is_dumb_terminal
+
+    if input is None and output is None and is_dumb_terminal():
+        return _LineTerminal()
+    return _Terminal(input, output)
+
+
 def _verdict(check: Callable[[T], object]) -> Callable[[T], bool | str]:
     """A questionary ``validate=`` callable: True, or the validator's message."""
 
@@ -909,7 +986,7 @@ def offer_draft(
     path: Path, answers: dict[str, Any], *, input: Input | None = None, output: Output | None = None
 ) -> bool:
     """Ask whether to resume from an earlier session's draft; Ctrl-C means no."""
-    terminal = _Terminal(input, output)
+    terminal = _terminal(input, output)
     try:
         return terminal.confirm(
             f"An earlier session kept {answer_count(answers)} answers in {printable(path)}. "
@@ -938,9 +1015,14 @@ def ask_missing(
     prompt_toolkit's, for tests; by default the process's terminal.
     """
     answers = apply_overrides(data, [])
-    questionnaire = _Questionnaire(kb, answers, _Terminal(input, output))
+    questionnaire = _Questionnaire(kb, answers, _terminal(input, output))
     try:
         questionnaire.run()
-    except (KeyboardInterrupt, EOFError):
-        raise _interrupted(kb, answers, save_path) from None
+    except (KeyboardInterrupt, EOFError) as exc:
+        stopped = _interrupted(kb, answers, save_path)
+        # SIGTERM and SIGHUP arrive as a KeyboardInterrupt carrying their number
+        signum = getattr(exc, "signum", None)
+        if signum is not None:
+            stopped.exit_code = 128 + signum
+        raise stopped from None
     return answers

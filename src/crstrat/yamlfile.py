@@ -286,7 +286,11 @@ def _open_regular(path: Path, name: str) -> int:
         return fd
     os.close(fd)
     kind = next((what for test, what in _NOT_A_FILE if test(mode)), "not a regular file")
-    raise InputError(f"is {kind}, not a file; crstrat reads regular files only", source=name)
+    raise InputError(
+        f"is {kind}, not a file; crstrat reads regular files only, which cannot keep it "
+        "waiting: save the text to a file and give that",
+        source=name,
+    )
 
 
 def read_text(path: Path, *, label: str | None = None) -> str:
@@ -658,6 +662,7 @@ def _check_json_text(data: Any, source: str) -> None:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def line_of(text: str, key_path: KeyPath) -> int | None:
@@ -668,6 +673,9 @@ def line_of(text: str, key_path: KeyPath) -> int | None:
     """
     import yaml
 
+    # JSON text is composed as YAML: JSON's surrogate-pair escapes (an emoji as
+    # "\\ud83d\\ude00"), which YAML refuses, are blanked first (lines stay as they are)
+    text = _SURROGATE_ESCAPE.sub("x", text)
     try:
         node = yaml.compose(text, Loader=_loader())
     except (yaml.YAMLError, RecursionError):

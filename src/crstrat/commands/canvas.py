@@ -49,13 +49,12 @@ def _needs_ruamel() -> None:
 def _refuse_overwriting(output: Path | None, inputs: list[Path], force: bool = False) -> None:
     """No input is ever overwritten, nor an existing file without --force."""
     from ..errors import UsageError
+    from ..outputs import check_outputs, is_stdout
 
-    if output is None or str(output) == "-":
+    check_outputs({"--output": output}, [("the canvas or answers", path) for path in inputs])
+    if output is None or is_stdout(output):
         return
-    for given in inputs:
-        if output.exists() and given.exists() and output.resolve() == given.resolve():
-            raise UsageError(f"{output} is an input of this command; give another -o file")
-    if output.exists() and not force:
+    if output.is_file() and not force:  # a FIFO or /dev/null is written to, as by >
         raise UsageError(f"{output} exists; give another -o file, or --force to replace it")
 
 

@@ -105,9 +105,14 @@ def compare(
     import importlib
 
     from ..errors import UsageError
+    from ..outputs import check_outputs, folder_inputs
 
     if len(scenarios) < 2:
         raise UsageError("give two or more answers files to compare")
+    check_outputs(
+        {"--output": output or Path("-")},
+        [*(("a scenario", path) for path in scenarios), *folder_inputs("--kb", kb_dir)],
+    )
     kb = load_kb(kb_dir)
     comparison = build_comparison(kb, scenarios)
     out_format = choose_format(fmt, output)
