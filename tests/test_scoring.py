@@ -110,9 +110,10 @@ def test_named_managers_are_counted_in_fractions_of_a_person(kb: KnowledgeBase) 
         (12, ("acquire",), "long_term"),
         (0.2, ("acquire",), "transactional"),
         (1, ("retain",), "long_term"),
-        (0.1, ("retain",), "transactional"),
+        (0.1, ("retain",), "long_term"),  # keeping them comes first: any purchase rate
+        (0.1, ("acquire", "retain"), "transactional"),
         (0.5, ("acquire", "expand"), "long_term"),
-        (0.4, ("retain",), "transactional"),  # less than once every two years
+        (0.4, ("acquire", "retain"), "transactional"),  # retain, but not first, below 0.5
     ],
 )
 def test_horizon(kb: KnowledgeBase, purchases: float, goals: tuple[str, ...], horizon: str) -> None:
