@@ -45,11 +45,11 @@ def test_each_segment_has_its_titled_charts(kb: KnowledgeBase, example: str) -> 
 
 def test_the_page_carries_the_charts_in_place_of_mermaid(kb: KnowledgeBase) -> None:
     page = html_report(kb, example_plan(kb, "software"))
-    assert page.count("<svg ") == 3 * 3
-    assert page.count("<figure") == page.count("<figcaption>") == 9
+    assert page.count("<svg ") == 4 * 3
+    assert page.count("<figure") == page.count("<figcaption>") == 12
     assert "language-mermaid" not in page and "<script" not in page.lower()
     ids = Counter(re.findall(r'\bid="([^"]+)"', page))
-    assert [i for i, n in ids.items() if n > 1] == []  # nine charts, no id twice
+    assert [i for i, n in ids.items() if n > 1] == []  # twelve charts, no id twice
     # a chart's internal links point inside the page only
     assert all(link.startswith("#") for link in re.findall(r'href="([^"]*)"', page))
 

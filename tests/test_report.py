@@ -73,6 +73,7 @@ MARKDOWN_TAGS = {
     "h4",
     "p",
     "ul",
+    "ol",
     "li",
     "strong",
     "em",
@@ -381,7 +382,7 @@ def test_hostile_names_html(cli: Cli, hostile: Path, in_tmp: Path) -> None:
     assert page.problems == [] and page.stack == []
     assert page.tags[:2] == ["html", "head"] and "body" in page.tags
     check_no_injection(page, PAGE_TAGS)
-    assert page.tags.count("title") == 1 + 9  # the page's and each chart's
+    assert page.tags.count("title") == 1 + 12  # the page's and each chart's
     assert page.title == f"Customer relationships report: {HOSTILE_COMPANY}"
     assert page.tags.count("table") >= 3
     assert page.tags.count("thead") == page.tags.count("table")
@@ -389,8 +390,8 @@ def test_hostile_names_html(cli: Cli, hostile: Path, in_tmp: Path) -> None:
         assert shown(name) in page.headings["h2"], name
     # the charts are drawn, not left as mermaid source; each has a title and words
     assert '<code class="language-mermaid">' not in text
-    assert page.tags.count("svg") == 9 and page.tags.count("figure") == 9
-    assert page.tags.count("desc") == 9 and page.tags.count("details") == 9
+    assert page.tags.count("svg") == 12 and page.tags.count("figure") == 12
+    assert page.tags.count("desc") == 12 and page.tags.count("details") == 12
     assert cli("report", "--answers", hostile, "-o", "again.html").code == 0
     assert (in_tmp / "again.html").read_bytes() == (in_tmp / "report.html").read_bytes()
 
@@ -640,7 +641,7 @@ def test_charts_beside_a_markdown_report(cli: Cli, in_tmp: Path) -> None:
     assert result.code == 0, result.err
     text = (in_tmp / "client report.md").read_text(encoding="utf-8")
     svgs = sorted(path.name for path in in_tmp.glob("*.svg"))
-    assert len(svgs) == 3 * 2  # three charts for each of the two segments
+    assert len(svgs) == 4 * 2  # four charts for each of the two segments
     for name in svgs:
         assert f"](client%20report-{name.removeprefix('client report-')})" in text
         assert "<title" in (in_tmp / name).read_text(encoding="utf-8")
