@@ -474,6 +474,7 @@ def _top_tier(kb: KnowledgeBase, tier: TierPlan | None, currency: str) -> dict[s
         return None
     return {
         "customers": count(tier.customers),
+        "primary": ", ".join(_role_names(kb, tier.mix, "primary")),
         "customer_value": md(money(tier.customer_value, currency)),
         "budget": md(money(tier.budget, currency)),
         "mix": _mix_rows(kb, tier.mix, currency),
@@ -534,6 +535,8 @@ def _segment(
     mix_types = {e.type for e in seg.mix}
     used = seg.total_annual_cost / seg.budget if seg.budget > 0 else math.inf
     primary = kb.type(seg.primary)
+    # the mix and its top tier's together, for the summary
+    whole = seg.total_annual_cost + (seg.top_tier.total_annual_cost if seg.top_tier else 0.0)
     existing = None
     if s.existing:
 
@@ -581,7 +584,13 @@ def _segment(
         "fallback": _role_names(kb, seg.mix, "fallback"),
         "mix": _mix_rows(kb, seg.mix, cur),
         "mix_customers": count(seg.mix_customers or s.customers),
+        "mix_total_per_customer": md(
+            money(seg.total_annual_cost / max(seg.mix_customers or s.customers, 1), cur)
+        ),
         "mix_of_budget": md(of_budget(seg.total_annual_cost, seg.mix_budget)),
+        "mix_budget": md(money(seg.mix_budget, cur)),
+        "segment_total": md(money(whole, cur)),
+        "segment_used": share_or_times(whole / seg.budget) if seg.budget > 0 else "n/a",
         "staffing": _staffing(kb, seg.staffing),
         "top_tier": _top_tier(kb, seg.top_tier, cur),
         "economics": _economics(kb, seg, cur),
