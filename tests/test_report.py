@@ -779,7 +779,7 @@ def test_defaulted_rates_are_named_and_no_cac_no_ratio(kb: KnowledgeBase) -> Non
 
 
 def test_the_top_tier_has_its_own_mix_and_staff(kb: KnowledgeBase) -> None:
-    from crstrat.figures import count, money
+    from crstrat.figures import count, money, share_or_times
 
     plan, text = _wholesale(kb)
     tier = plan.segments[0].top_tier
@@ -796,6 +796,16 @@ def test_the_top_tier_has_its_own_mix_and_staff(kb: KnowledgeBase) -> None:
     whole = plan.segments[0].total_annual_cost + tier.total_annual_cost
     summary = _section(text.replace("## Summary", "### Summary"), "Summary")
     assert money(whole, plan.currency) in summary
+    # the rest's costs are weighed against what the top tier leaves them
+    seg = plan.segments[0]
+    assert seg.mix_budget < seg.budget
+    trade_offs = _section(text, "Cost trade-offs")
+    assert money(seg.mix_budget, plan.currency) in trade_offs
+    for ranked in seg.ranking:
+        fraction = share_or_times(ranked.costing.annual_cost / seg.mix_budget)
+        name = md(kb.type(ranked.type).name)
+        row = next(line for line in trade_offs.splitlines() if line.startswith(f"| {name} |"))
+        assert f"| {fraction} |" in row
     _, without = _wholesale(kb, top_tier=None)
     assert "### The top tier" not in without
 

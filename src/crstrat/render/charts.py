@@ -299,6 +299,8 @@ def cost_against_budget(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_i
     """The mix and each type's yearly cost as bars against the budget (a dashed
     line), on a log scale so a small cost and a huge one both show."""
     cur = plan.currency
+    # with a top tier, the ranking's costs are the rest's, against what is left to them
+    budget = seg.mix_budget
     in_mix = {entry.type for entry in seg.mix}
     rows = [("Recommended mix", seg.total_annual_cost, True)]
     rows += [(kb.type(r.type).name, r.costing.annual_cost, r.type in in_mix) for r in seg.ranking]
@@ -315,15 +317,15 @@ def cost_against_budget(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_i
         linewidth=0.8,
     )
     for bar, (_, cost, _) in zip(bars, rows, strict=True):
-        if seg.budget > 0 and cost > seg.budget:
+        if budget > 0 and cost > budget:
             bar.set_hatch("///")
-    low = min([*values, seg.budget or 1.0]) / 3
-    high = max([*values, seg.budget or 1.0]) * 40
+    low = min([*values, budget or 1.0]) / 3
+    high = max([*values, budget or 1.0]) * 40
     axes.set_xscale("log")
     axes.set_xlim(low, high)
     for position, (_, cost, _) in zip(positions, rows, strict=True):
         axes.annotate(
-            _label(f"{_compact(cost)}, {_short_share(cost, seg.budget)}"),
+            _label(f"{_compact(cost)}, {_short_share(cost, budget)}"),
             (max(cost, 1.0), position),
             xytext=(4, 0),
             textcoords="offset points",
@@ -331,11 +333,11 @@ def cost_against_budget(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_i
             fontsize=FONT_SIZE - 1,
             color=INK,
         )
-    if seg.budget > 0:
-        axes.axvline(seg.budget, color=INK, linestyle="--", linewidth=1.2)
+    if budget > 0:
+        axes.axvline(budget, color=INK, linestyle="--", linewidth=1.2)
         axes.annotate(
-            _label(f"budget {money(seg.budget, cur)}"),
-            (seg.budget, len(rows) - 0.45),
+            _label(f"budget {money(budget, cur)}"),
+            (budget, len(rows) - 0.45),
             xytext=(3, 0),
             textcoords="offset points",
             fontsize=FONT_SIZE - 1,
@@ -350,8 +352,8 @@ def cost_against_budget(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_i
         fontsize=FONT_SIZE,
     )
     title = f"Yearly cost against the budget: {printable(seg.segment.name)}"
-    description = f"The budget is {money(seg.budget, cur)} a year. " + "; ".join(
-        f"{name}: {money(cost, cur)}, {of_budget(cost, seg.budget)}" for name, cost, _ in rows
+    description = f"The budget is {money(budget, cur)} a year. " + "; ".join(
+        f"{name}: {money(cost, cur)}, {of_budget(cost, budget)}" for name, cost, _ in rows
     )
     return Chart(chart_id, title, description + ".", _svg(figure, chart_id, title, description))
 

@@ -198,7 +198,7 @@ def _cost_pressure(kb: KnowledgeBase, seg: SegmentPlan, used: float) -> str:
     if seg.budget <= 0:
         return "There is no budget for relationships."
     if used > TIGHT_BUDGET:
-        return f"The mix takes {of_budget(seg.total_annual_cost, seg.budget)}."
+        return f"The mix takes {of_budget(seg.total_annual_cost, seg.mix_budget)}."
     return ""
 
 
@@ -360,7 +360,9 @@ def _cost_rows(kb: KnowledgeBase, seg: SegmentPlan, currency: str) -> list[dict[
                 "type": md(kb.type(ranked.type).name),
                 "yearly": md(money(cost.annual_cost, currency)),
                 "per_customer": md(money(cost.cost_per_customer, currency)),
-                "share": share_or_times(cost.annual_cost / seg.budget) if seg.budget > 0 else "n/a",
+                "share": share_or_times(cost.annual_cost / seg.mix_budget)
+                if seg.mix_budget > 0
+                else "n/a",
                 "fits": "yes" if cost.affordable else "no",
                 "role": md(role),
             }
@@ -533,7 +535,8 @@ def _segment(
     cur = plan.currency
     s = seg.segment
     mix_types = {e.type for e in seg.mix}
-    used = seg.total_annual_cost / seg.budget if seg.budget > 0 else math.inf
+    # the mix against the budget it was chosen within (less a top tier's)
+    used = seg.total_annual_cost / seg.mix_budget if seg.mix_budget > 0 else math.inf
     primary = kb.type(seg.primary)
     # the mix and its top tier's together, for the summary
     whole = seg.total_annual_cost + (seg.top_tier.total_annual_cost if seg.top_tier else 0.0)
@@ -589,6 +592,9 @@ def _segment(
         ),
         "mix_of_budget": md(of_budget(seg.total_annual_cost, seg.mix_budget)),
         "mix_budget": md(money(seg.mix_budget, cur)),
+        "mix_budget_per_customer": md(
+            money(seg.mix_budget / max(seg.mix_customers or s.customers, 1), cur)
+        ),
         "segment_total": md(money(whole, cur)),
         "segment_used": share_or_times(whole / seg.budget) if seg.budget > 0 else "n/a",
         "staffing": _staffing(kb, seg.staffing),
