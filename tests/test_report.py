@@ -73,6 +73,7 @@ MARKDOWN_TAGS = {
     "h4",
     "p",
     "ul",
+    "ol",
     "li",
     "strong",
     "em",
@@ -381,7 +382,7 @@ def test_hostile_names_html(cli: Cli, hostile: Path, in_tmp: Path) -> None:
     assert page.problems == [] and page.stack == []
     assert page.tags[:2] == ["html", "head"] and "body" in page.tags
     check_no_injection(page, PAGE_TAGS)
-    assert page.tags.count("title") == 1 + 9  # the page's and each chart's
+    assert page.tags.count("title") == 1 + 12  # the page's and each chart's
     assert page.title == f"Customer relationships report: {HOSTILE_COMPANY}"
     assert page.tags.count("table") >= 3
     assert page.tags.count("thead") == page.tags.count("table")
@@ -389,8 +390,8 @@ def test_hostile_names_html(cli: Cli, hostile: Path, in_tmp: Path) -> None:
         assert shown(name) in page.headings["h2"], name
     # the charts are drawn, not left as mermaid source; each has a title and words
     assert '<code class="language-mermaid">' not in text
-    assert page.tags.count("svg") == 9 and page.tags.count("figure") == 9
-    assert page.tags.count("desc") == 9 and page.tags.count("details") == 9
+    assert page.tags.count("svg") == 12 and page.tags.count("figure") == 12
+    assert page.tags.count("desc") == 12 and page.tags.count("details") == 12
     assert cli("report", "--answers", hostile, "-o", "again.html").code == 0
     assert (in_tmp / "again.html").read_bytes() == (in_tmp / "report.html").read_bytes()
 
@@ -640,7 +641,7 @@ def test_charts_beside_a_markdown_report(cli: Cli, in_tmp: Path) -> None:
     assert result.code == 0, result.err
     text = (in_tmp / "client report.md").read_text(encoding="utf-8")
     svgs = sorted(path.name for path in in_tmp.glob("*.svg"))
-    assert len(svgs) == 3 * 2  # three charts for each of the two segments
+    assert len(svgs) == 4 * 2  # four charts for each of the two segments
     for name in svgs:
         assert f"](client%20report-{name.removeprefix('client report-')})" in text
         assert "<title" in (in_tmp / name).read_text(encoding="utf-8")
@@ -698,3 +699,169 @@ def test_why_to_spend_less_is_said_in_plain_words(
     seg = plan.segments[0]
     times = f"{seg.total_annual_cost / seg.budget:,.0f}" if seg.budget else ""
     assert context["segments"][0]["cost_pressure"] == pressure.format(times=times)
+
+
+# --------------------------------------------------------------------------- economics
+
+
+def _wholesale(kb: KnowledgeBase, **changes: Any) -> tuple[Any, str]:
+    """A B2B segment with its own rates, an acquisition cost and a top tier, its
+    plan and its markdown report (``changes`` alter the segment)."""
+    from crstrat.mix import make_plan
+    from crstrat.model import Answers, Segment, TopTier
+    from crstrat.render.report import render_markdown
+    from crstrat.whatif import what_if_plan
+
+    fields: dict[str, Any] = {
+        "name": "Wholesale <buyers>",
+        "expectation": "personal_assistance",
+        "goals": ("retain", "expand"),
+        "customers": 2000,
+        "purchases_per_year": 12,
+        "spend_per_purchase": 400,
+        "market": "b2b",
+        "complexity": "medium",
+        "gross_margin": 0.4,
+        "retention_rate": 0.85,
+        "acquisition_cost": 900,
+        "top_tier": TopTier(0.05, 0.4),
+    }
+    fields.update(changes)
+    discount = fields.pop("discount_rate", 0.08)
+    plan = make_plan(kb, Answers(segments=(Segment(**fields),), discount_rate=discount))
+    return plan, render_markdown(plan, kb, what_if_plan(kb, plan))
+
+
+def _section(text: str, heading: str) -> str:
+    """The text under a ``### heading``, up to the next heading."""
+    start = text.index(f"### {heading}\n")
+    end = text.find("\n#", start + 4)
+    return text[start : end if end >= 0 else None]
+
+
+def test_what_a_customer_is_worth(kb: KnowledgeBase) -> None:
+    from crstrat.figures import money, share
+
+    plan, text = _wholesale(kb)
+    economics = plan.segments[0].economics
+    assert economics is not None and economics.defaulted == ()
+    worth = _section(text, "What a customer is worth")
+    for figure in (
+        money(economics.customer_lifetime_value, plan.currency),
+        money(economics.margin_per_customer, plan.currency),
+        share(economics.retention_rate),
+        share(economics.discount_rate),
+        money(900, plan.currency),
+        f"{economics.ltv_to_cac:.1f}:1",
+        f"{economics.payback_months:.0f} months",
+    ):
+        assert figure in worth, figure
+    assert "knowledge base" not in worth  # every rate is the business's own
+
+
+def test_defaulted_rates_are_named_and_no_cac_no_ratio(kb: KnowledgeBase) -> None:
+    _, text = _wholesale(
+        kb, gross_margin=None, retention_rate=None, acquisition_cost=None, discount_rate=None
+    )
+    worth = _section(text, "What a customer is worth")
+    assert "LTV:CAC" not in worth and "Acquisition cost" not in worth
+    defaults = next(line for line in worth.splitlines() if "knowledge base" in line)
+    for rate in ("gross margin", "retention rate", "discount rate"):
+        assert rate in defaults
+    # one rate left to the knowledge base: only that one is named
+    _, text = _wholesale(kb, retention_rate=None)
+    defaults = next(
+        line
+        for line in _section(text, "What a customer is worth").splitlines()
+        if "knowledge base" in line
+    )
+    assert "retention rate" in defaults and "gross margin" not in defaults
+
+
+def test_the_top_tier_has_its_own_mix_and_staff(kb: KnowledgeBase) -> None:
+    from crstrat.figures import count, money, share_or_times
+
+    plan, text = _wholesale(kb)
+    tier = plan.segments[0].top_tier
+    assert tier is not None
+    section = _section(text, "The top tier")
+    assert f"{count(tier.customers)} most valuable customers" in section
+    assert money(tier.budget, plan.currency) in section
+    assert money(tier.total_annual_cost, plan.currency) in section
+    for entry in tier.mix:
+        assert f"| {entry.role} | {md(kb.type(entry.type).name)} |" in section
+    assert section.count("\nStaff: ") == (1 if tier.staffing else 0)
+    # the rest's mix says whom it serves; the summary counts both mixes
+    assert f"other {count(plan.segments[0].mix_customers)} customers" in text
+    whole = plan.segments[0].total_annual_cost + tier.total_annual_cost
+    summary = _section(text.replace("## Summary", "### Summary"), "Summary")
+    assert money(whole, plan.currency) in summary
+    # the rest's costs are weighed against what the top tier leaves them
+    seg = plan.segments[0]
+    assert seg.mix_budget < seg.budget
+    trade_offs = _section(text, "Cost trade-offs")
+    assert money(seg.mix_budget, plan.currency) in trade_offs
+    for ranked in seg.ranking:
+        fraction = share_or_times(ranked.costing.annual_cost / seg.mix_budget)
+        name = md(kb.type(ranked.type).name)
+        row = next(line for line in trade_offs.splitlines() if line.startswith(f"| {name} |"))
+        assert f"| {fraction} |" in row
+    _, without = _wholesale(kb, top_tier=None)
+    assert "### The top tier" not in without
+
+
+def test_staff_in_fractions_of_a_person(kb: KnowledgeBase) -> None:
+    plan, text = _wholesale(kb)
+    seg = plan.segments[0]
+    staffing = [*seg.staffing, *(seg.top_tier.staffing if seg.top_tier else ())]
+    assert staffing, "the example needs a human type"
+    staff_lines = [line for line in text.splitlines() if line.startswith("Staff: ")]
+    assert len(staff_lines) == 2
+    for staff in staffing:
+        people = round(staff.people, 2)
+        figure = f"{people:,.2f}".rstrip("0").rstrip(".")
+        said = f"{figure} of one person's time" if people < 1 else f"{figure} people"
+        assert any(said in line for line in staff_lines), said
+
+
+def test_how_the_mix_was_decided_is_numbered(kb: KnowledgeBase) -> None:
+    plan, text = _wholesale(kb)
+    steps = plan.segments[0].steps
+    assert steps
+    section = _section(text, "How the mix was decided")
+    items = [line for line in section.splitlines() if re.match(r"\d+\. ", line)]
+    assert [int(line.split(".")[0]) for line in items] == list(range(1, len(steps) + 1))
+    assert all(line.rstrip().endswith(".") for line in items)  # whole sentences
+    html = markdown_to_html(text)
+    assert html.count("<ol>") == 1
+
+
+def test_retention_table_says_which_types_pay(kb: KnowledgeBase) -> None:
+    from crstrat.figures import points
+
+    plan, text = _wholesale(kb)
+    seg = plan.segments[0]
+    section = _section(text, "Retention that pays for each type")
+    for ranked in seg.ranking:
+        rel_type = kb.type(ranked.type)
+        row = next(line for line in section.splitlines() if line.startswith(f"| {rel_type.name} |"))
+        gain = ranked.break_even_retention_gain
+        if gain is None:
+            assert "| never |" in row and "| no" in row
+        else:
+            assert f"| {points(gain)} more in 100 |" in row
+            assert row.endswith("| yes |") == (gain <= rel_type.retention_effect)
+
+
+def test_no_economics_no_economics_sections(kb: KnowledgeBase) -> None:
+    from crstrat.render.report import render_markdown
+    from crstrat.whatif import what_if_plan
+
+    plan, _ = _wholesale(kb)
+    bare = plan._replace(
+        segments=tuple(s._replace(economics=None, steps=()) for s in plan.segments)
+    )
+    text = render_markdown(bare, kb, what_if_plan(kb, plan))
+    for heading in ("What a customer is worth", "Retention that pays", "How the mix was decided"):
+        assert f"### {heading}" not in text
+    assert "<!-- chart retention-1 -->" not in text

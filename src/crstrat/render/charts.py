@@ -9,8 +9,7 @@ apart by marker shape, fill and hatching, never by colour alone.
 The same plan gives the same bytes: the ids inside each SVG come from a fixed
 hash salt (the chart's id), and no date is written.
 
-Adding a chart (say lifetime value against cost to serve, or each type's
-break-even retention gain, once the plan carries them) takes three lines: a
+Adding a chart (say lifetime value against cost to serve) takes three lines: a
 function in ``SEGMENT_CHARTS`` that takes the plan, a segment, the knowledge base
 and the chart's id and returns a Chart (or None when the plan lacks what it
 needs), its name in ``report.CHART_NAMES``, and a ``<!-- chart {{
@@ -32,9 +31,10 @@ import matplotlib as mpl
 import matplotlib.style
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from ..figures import money, of_budget, printable, share
+from ..figures import money, of_budget, points, printable, share
 from ..model import KnowledgeBase, Plan, SegmentPlan
 
 if TYPE_CHECKING:
@@ -299,6 +299,8 @@ def cost_against_budget(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_i
     """The mix and each type's yearly cost as bars against the budget (a dashed
     line), on a log scale so a small cost and a huge one both show."""
     cur = plan.currency
+    # with a top tier, the ranking's costs are the rest's, against what is left to them
+    budget = seg.mix_budget
     in_mix = {entry.type for entry in seg.mix}
     rows = [("Recommended mix", seg.total_annual_cost, True)]
     rows += [(kb.type(r.type).name, r.costing.annual_cost, r.type in in_mix) for r in seg.ranking]
@@ -315,15 +317,15 @@ def cost_against_budget(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_i
         linewidth=0.8,
     )
     for bar, (_, cost, _) in zip(bars, rows, strict=True):
-        if seg.budget > 0 and cost > seg.budget:
+        if budget > 0 and cost > budget:
             bar.set_hatch("///")
-    low = min([*values, seg.budget or 1.0]) / 3
-    high = max([*values, seg.budget or 1.0]) * 40
+    low = min([*values, budget or 1.0]) / 3
+    high = max([*values, budget or 1.0]) * 40
     axes.set_xscale("log")
     axes.set_xlim(low, high)
     for position, (_, cost, _) in zip(positions, rows, strict=True):
         axes.annotate(
-            _label(f"{_compact(cost)}, {_short_share(cost, seg.budget)}"),
+            _label(f"{_compact(cost)}, {_short_share(cost, budget)}"),
             (max(cost, 1.0), position),
             xytext=(4, 0),
             textcoords="offset points",
@@ -331,11 +333,11 @@ def cost_against_budget(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_i
             fontsize=FONT_SIZE - 1,
             color=INK,
         )
-    if seg.budget > 0:
-        axes.axvline(seg.budget, color=INK, linestyle="--", linewidth=1.2)
+    if budget > 0:
+        axes.axvline(budget, color=INK, linestyle="--", linewidth=1.2)
         axes.annotate(
-            _label(f"budget {money(seg.budget, cur)}"),
-            (seg.budget, len(rows) - 0.45),
+            _label(f"budget {money(budget, cur)}"),
+            (budget, len(rows) - 0.45),
             xytext=(3, 0),
             textcoords="offset points",
             fontsize=FONT_SIZE - 1,
@@ -350,8 +352,8 @@ def cost_against_budget(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_i
         fontsize=FONT_SIZE,
     )
     title = f"Yearly cost against the budget: {printable(seg.segment.name)}"
-    description = f"The budget is {money(seg.budget, cur)} a year. " + "; ".join(
-        f"{name}: {money(cost, cur)}, {of_budget(cost, seg.budget)}" for name, cost, _ in rows
+    description = f"The budget is {money(budget, cur)} a year. " + "; ".join(
+        f"{name}: {money(cost, cur)}, {of_budget(cost, budget)}" for name, cost, _ in rows
     )
     return Chart(chart_id, title, description + ".", _svg(figure, chart_id, title, description))
 
@@ -426,6 +428,106 @@ def score_breakdown(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_id: s
     return Chart(chart_id, title, description + ".", _svg(figure, chart_id, title, description))
 
 
+def retention_break_even(
+    plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_id: str
+) -> Chart | None:
+    """Each type's break-even retention gain (the rise of the retention rate that
+    pays for its cost per customer, in customers kept in 100) against the rise it
+    plausibly brings (the knowledge base's ``retention_effect``), as paired bars:
+    dark for what it must keep, light and hatched for what it may keep. A type no
+    rise can pay for has no dark bar and says so. None without economics."""
+    if seg.economics is None:
+        return None
+    roles = {entry.type: entry.role for entry in seg.mix}
+    names = [
+        kb.type(r.type).name + (f" ({roles[r.type]})" if r.type in roles else "")
+        for r in seg.ranking
+    ]
+    needed = [r.break_even_retention_gain for r in seg.ranking]
+    effects = [kb.type(r.type).retention_effect for r in seg.ranking]
+    figure, axes = _figure(0.62 * len(seg.ranking) + 2.0, BAR_CHART_INCHES)
+    centres = [1.0 * i for i in range(len(seg.ranking))][::-1]
+    high = max([*(100 * g for g in needed if g is not None), *(100 * e for e in effects), 1.0])
+    axes.set_xlim(0, high * 1.6)
+    for centre, gain, effect in zip(centres, needed, effects, strict=True):
+        must, may = centre + 0.19, centre - 0.19
+        axes.barh(
+            [may],
+            [100 * effect],
+            height=0.36,
+            color=OTHER_FILL,
+            hatch="//",
+            edgecolor=INK,
+            linewidth=0.6,
+        )
+        axes.annotate(
+            _bar_points(effect),
+            (100 * effect, may),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=FONT_SIZE - 2,
+            color=INK,
+        )
+        if gain is None:
+            axes.annotate(
+                "never pays",
+                (0, must),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=FONT_SIZE - 2,
+                color=INK,
+                fontweight="bold",
+            )
+            continue
+        axes.barh([must], [100 * gain], height=0.36, color=MIX_FILL, edgecolor=INK, linewidth=0.6)
+        axes.annotate(
+            _bar_points(gain),
+            (100 * gain, must),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=FONT_SIZE - 2,
+            color=INK,
+            fontweight="bold",
+        )
+    must_keep = Patch(facecolor=MIX_FILL, edgecolor=INK, label="Must keep to pay for itself")
+    may_keep = Patch(facecolor=OTHER_FILL, edgecolor=INK, hatch="//", label="May plausibly keep")
+    axes.set_yticks(centres, [_label(name, 20) for name in names], fontsize=FONT_SIZE - 1)
+    axes.set_xlabel("More customers kept in 100, a year", fontsize=FONT_SIZE)
+    axes.tick_params(axis="x", labelsize=FONT_SIZE - 1)
+    axes.legend(
+        handles=[must_keep, may_keep],
+        loc="upper center",
+        bbox_to_anchor=(0.3, -0.12),
+        ncol=1,
+        fontsize=FONT_SIZE - 1,
+        frameon=False,
+    )
+    title = f"Retention that pays for each type: {printable(seg.segment.name)}"
+    description = (
+        "For each relationship type, how many more customers in 100 it must keep a year "
+        "to pay for what it costs per customer, against how many more it plausibly keeps. "
+        + "; ".join(
+            f"{kb.type(r.type).name}: "
+            + (
+                f"must keep {points(g)} more in 100"
+                if g is not None
+                else "no rise of retention pays for it"
+            )
+            + f", may keep {points(e)} more"
+            for r, g, e in zip(seg.ranking, needed, effects, strict=True)
+        )
+    )
+    return Chart(chart_id, title, description + ".", _svg(figure, chart_id, title, description))
+
+
+def _bar_points(gain: float) -> str:
+    """A rise of retention as a bar's label: ``0.042`` -> ``4.2``, tiny ones ``<0.1``."""
+    return "<0.1" if gain * 100 < 0.05 else f"{gain * 100:.1f}"
+
+
 ChartMaker = Callable[[Plan, SegmentPlan, KnowledgeBase, str], "Chart | None"]
 
 #: The charts of every segment: a name the template uses, and the function drawing it.
@@ -433,6 +535,7 @@ SEGMENT_CHARTS: dict[str, ChartMaker] = {
     "touch_cost": touch_and_cost,
     "budget": cost_against_budget,
     "scores": score_breakdown,
+    "retention": retention_break_even,
 }
 
 

@@ -41,18 +41,28 @@ from ..figures import (
     listing,
     money,
     of_budget,
+    points,
     printable,
     share,
     share_or_times,
 )
-from ..model import KnowledgeBase, MixEntry, Plan, Reason, SegmentPlan
+from ..model import (
+    Economics,
+    KnowledgeBase,
+    MixEntry,
+    Plan,
+    Reason,
+    SegmentPlan,
+    Staffing,
+    TierPlan,
+)
 from ..whatif import AnswerChange, BudgetShift, WhatIf
 from .markdown import escape
 
 TEMPLATE = "report.md.j2"
 #: The charts of each segment, by the name the template uses (``seg.charts.NAME``
 #: gives the chart's id); the HTML report draws each (render/charts.py).
-CHART_NAMES = ("touch_cost", "budget", "scores")
+CHART_NAMES = ("touch_cost", "budget", "scores", "retention")
 #: The report suggests ways to spend less when the mix takes more than this share
 #: of the budget (or there is no budget).
 TIGHT_BUDGET = 0.7
@@ -188,7 +198,7 @@ def _cost_pressure(kb: KnowledgeBase, seg: SegmentPlan, used: float) -> str:
     if seg.budget <= 0:
         return "There is no budget for relationships."
     if used > TIGHT_BUDGET:
-        return f"The mix takes {of_budget(seg.total_annual_cost, seg.budget)}."
+        return f"The mix takes {of_budget(seg.total_annual_cost, seg.mix_budget)}."
     return ""
 
 
@@ -350,7 +360,9 @@ def _cost_rows(kb: KnowledgeBase, seg: SegmentPlan, currency: str) -> list[dict[
                 "type": md(kb.type(ranked.type).name),
                 "yearly": md(money(cost.annual_cost, currency)),
                 "per_customer": md(money(cost.cost_per_customer, currency)),
-                "share": share_or_times(cost.annual_cost / seg.budget) if seg.budget > 0 else "n/a",
+                "share": share_or_times(cost.annual_cost / seg.mix_budget)
+                if seg.mix_budget > 0
+                else "n/a",
                 "fits": "yes" if cost.affordable else "no",
                 "role": md(role),
             }
@@ -380,6 +392,138 @@ def _applies(types: tuple[str, ...], mix_types: set[str]) -> bool:
     return not types or bool(mix_types.intersection(types))
 
 
+# --------------------------------------------------------------------------- economics
+
+#: How the report names each rate the knowledge base can supply (Economics.defaulted).
+RATE_NAMES = {
+    "gross_margin": "gross margin",
+    "retention_rate": "retention rate",
+    "discount_rate": "discount rate",
+}
+
+
+def _economics(kb: KnowledgeBase, seg: SegmentPlan, currency: str) -> dict[str, Any] | None:
+    """What a customer is worth: lifetime value, margin a year, the rates behind
+    them, LTV:CAC and payback when an acquisition cost was given, and a sentence
+    naming the rates that are the knowledge base's defaults ("" when none)."""
+    economics: Economics | None = seg.economics
+    if economics is None:
+        return None
+    defaulted = [RATE_NAMES.get(name, name.replace("_", " ")) for name in economics.defaulted]
+    defaults = ""
+    if defaulted:
+        verb = "is" if len(defaulted) == 1 else "are"
+        market = kb.markets[seg.market].title
+        defaults = (
+            f"The {listing(defaulted)} {verb} the knowledge base's usual figures for a "
+            f"{market} segment, not the business's own; give them in the answers to "
+            "sharpen the figures."
+        )
+    acquisition = None
+    if economics.acquisition_cost is not None and economics.ltv_to_cac is not None:
+        payback = economics.payback_months
+        acquisition = {
+            "cost": md(money(economics.acquisition_cost, currency)),
+            "ltv_to_cac": f"{economics.ltv_to_cac:,.1f}:1",
+            "payback": f"{payback:,.0f} months" if payback is not None else "",
+        }
+    return {
+        "lifetime_value": md(money(economics.customer_lifetime_value, currency)),
+        "margin": md(money(economics.margin_per_customer, currency)),
+        "gross_margin": share(economics.gross_margin),
+        "retention": share(economics.retention_rate),
+        "discount_rate": share(economics.discount_rate),
+        "acquisition": acquisition,
+        "defaults": md(defaults),
+    }
+
+
+def _people(people: float) -> str:
+    """A head count to two decimals: ``0.29 of one person's time``, ``1 person``, ``3.42 people``."""
+    rounded = round(people, 2)
+    if rounded == 1:
+        return "1 person"
+    figure = f"{rounded:,.2f}".rstrip("0").rstrip(".")
+    return f"{figure} of one person's time" if rounded < 1 else f"{figure} people"
+
+
+def _staffing(kb: KnowledgeBase, staffing: tuple[Staffing, ...]) -> list[str]:
+    """Each human type's staff in words, part of a person's time when under one."""
+    return [
+        md(
+            f"{_people(s.people)} for {kb.type(s.type).name.lower()} "
+            f"(one person looks after about {count(round(s.customers_per_person))} customers)"
+        )
+        for s in staffing
+    ]
+
+
+def _mix_rows(kb: KnowledgeBase, mix: tuple[MixEntry, ...], currency: str) -> list[dict[str, str]]:
+    return [
+        {
+            "role": e.role,
+            "type": md(kb.type(e.type).name),
+            "cost": md(money(e.annual_cost, currency)),
+            "why": md(e.why),
+        }
+        for e in mix
+    ]
+
+
+def _top_tier(kb: KnowledgeBase, tier: TierPlan | None, currency: str) -> dict[str, Any] | None:
+    """The top tier's own mix, its cost against its own budget, and its staff."""
+    if tier is None:
+        return None
+    return {
+        "customers": count(tier.customers),
+        "primary": ", ".join(_role_names(kb, tier.mix, "primary")),
+        "customer_value": md(money(tier.customer_value, currency)),
+        "budget": md(money(tier.budget, currency)),
+        "mix": _mix_rows(kb, tier.mix, currency),
+        "total": md(money(tier.total_annual_cost, currency)),
+        "of_budget": md(of_budget(tier.total_annual_cost, tier.budget)),
+        "staffing": _staffing(kb, tier.staffing),
+        "warnings": [md(w) for w in tier.warnings],
+    }
+
+
+def _steps(seg: SegmentPlan) -> list[dict[str, str]]:
+    """The decision's named steps, in order, each with what it found."""
+    return [
+        {
+            "title": md(step.step.replace("_", " ").capitalize()),
+            "text": md(step.text if step.text.endswith((".", "!", "?")) else step.text + "."),
+        }
+        for step in seg.steps
+    ]
+
+
+def _retention_rows(kb: KnowledgeBase, seg: SegmentPlan) -> list[dict[str, str]]:
+    """Each type's break-even retention gain against the gain it plausibly brings,
+    both in customers kept in 100; empty without economics."""
+    if seg.economics is None:
+        return []
+    rows = []
+    for ranked in seg.ranking:
+        gain = ranked.break_even_retention_gain
+        effect = kb.type(ranked.type).retention_effect
+        if gain is None:
+            verdict = "no: no rise of retention pays for it"
+        elif gain <= effect:
+            verdict = "yes"
+        else:
+            verdict = "not on retention alone"
+        rows.append(
+            {
+                "type": md(kb.type(ranked.type).name),
+                "break_even": f"{points(gain)} more in 100" if gain is not None else "never",
+                "effect": f"{points(effect)} more in 100",
+                "verdict": verdict,
+            }
+        )
+    return rows
+
+
 def chart_ids(number: int) -> dict[str, str]:
     """The ids of segment ``number``'s charts (1-based), by chart name."""
     return {name: f"{name.replace('_', '-')}-{number}" for name in CHART_NAMES}
@@ -391,8 +535,11 @@ def _segment(
     cur = plan.currency
     s = seg.segment
     mix_types = {e.type for e in seg.mix}
-    used = seg.total_annual_cost / seg.budget if seg.budget > 0 else math.inf
+    # the mix against the budget it was chosen within (less a top tier's)
+    used = seg.total_annual_cost / seg.mix_budget if seg.mix_budget > 0 else math.inf
     primary = kb.type(seg.primary)
+    # the mix and its top tier's together, for the summary
+    whole = seg.total_annual_cost + (seg.top_tier.total_annual_cost if seg.top_tier else 0.0)
     existing = None
     if s.existing:
 
@@ -438,15 +585,23 @@ def _segment(
         "primary_summary": md(primary.summary),
         "support": _role_names(kb, seg.mix, "support"),
         "fallback": _role_names(kb, seg.mix, "fallback"),
-        "mix": [
-            {
-                "role": e.role,
-                "type": md(kb.type(e.type).name),
-                "cost": md(money(e.annual_cost, cur)),
-                "why": md(e.why),
-            }
-            for e in seg.mix
-        ],
+        "mix": _mix_rows(kb, seg.mix, cur),
+        "mix_customers": count(seg.mix_customers or s.customers),
+        "mix_total_per_customer": md(
+            money(seg.total_annual_cost / max(seg.mix_customers or s.customers, 1), cur)
+        ),
+        "mix_of_budget": md(of_budget(seg.total_annual_cost, seg.mix_budget)),
+        "mix_budget": md(money(seg.mix_budget, cur)),
+        "mix_budget_per_customer": md(
+            money(seg.mix_budget / max(seg.mix_customers or s.customers, 1), cur)
+        ),
+        "segment_total": md(money(whole, cur)),
+        "segment_used": share_or_times(whole / seg.budget) if seg.budget > 0 else "n/a",
+        "staffing": _staffing(kb, seg.staffing),
+        "top_tier": _top_tier(kb, seg.top_tier, cur),
+        "economics": _economics(kb, seg, cur),
+        "retention": _retention_rows(kb, seg),
+        "steps": _steps(seg),
         "why": _why(kb, seg),
         "existing": existing,
         "scores": _score_rows(kb, seg),
