@@ -37,10 +37,12 @@ def exchange_rate(kb: KnowledgeBase, answers: Answers) -> ExchangeRate:
     if currency == base.upper():
         return ExchangeRate(1.0, base, "no conversion needed")
     if currency in table.rates:
+        source = kb.sources.get(table.source)
         return ExchangeRate(
             table.rates[currency],
             base,
-            f"the knowledge base's table of {table.as_of} ({table.source})",
+            f"the knowledge base's table of {table.as_of}"
+            + (f" ({source.title})" if source is not None else ""),
         )
     known = ", ".join(sorted(table.rates))
     raise InputError(

@@ -214,7 +214,11 @@ def _primary(kb: KnowledgeBase, ctx: Context, ranking: tuple[RankedType, ...]) -
     if len(deliverable) < len(ranking):
         left_out = [_lower(kb, r.type) for r in ranking if r not in deliverable]
         steps.append(
-            Step("formats", f"left out, as they need formats you do not use: {listing(left_out)}")
+            Step(
+                "formats",
+                f"{listing(left_out)} left out: the business does not use the formats "
+                f"{'they need' if len(left_out) > 1 else 'it needs'}",
+            )
         )
     found = deliverable
     for name, constraint in CONSTRAINTS:
@@ -508,7 +512,7 @@ def _economics_warnings(kb: KnowledgeBase, ctx: Context, economics: Economics) -
 def _economics_step(ctx: Context, economics: Economics) -> Step:
     cur = ctx.currency
     defaulted = (
-        f" (defaults for {listing([k.replace('_', ' ') for k in economics.defaulted])})"
+        f"; the usual figures for {listing([k.replace('_', ' ') for k in economics.defaulted])}"
         if economics.defaulted
         else ""
     )
@@ -517,8 +521,8 @@ def _economics_step(ctx: Context, economics: Economics) -> Step:
         f"a customer brings {money(economics.margin_per_customer, cur)} of margin a year and "
         f"is worth {money(economics.customer_lifetime_value, cur)} over their lifetime "
         f"(gross margin {share(economics.gross_margin)}, retention "
-        f"{share(economics.retention_rate)}, discount rate {share(economics.discount_rate)})"
-        + defaulted,
+        f"{share(economics.retention_rate)}, discount rate {share(economics.discount_rate)}"
+        f"{defaulted})",
     )
 
 

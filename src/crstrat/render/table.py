@@ -96,7 +96,7 @@ def _economics(plan: Plan, seg: SegmentPlan) -> Text:
         _t(money(economics.customer_lifetime_value, cur), "bold"),
         f" a customer ({money(economics.margin_per_customer, cur)} of margin a year, "
         f"{share(economics.retention_rate)} kept each year",
-        " by default)." if "retention_rate" in economics.defaulted else ").",
+        "; the usual figures where you gave none)." if economics.defaulted else ").",
     )
     if economics.acquisition_cost is not None and economics.ltv_to_cac is not None:
         line.append(f" Winning one costs {money(economics.acquisition_cost, cur)}: LTV:CAC ")
@@ -328,7 +328,10 @@ def _ranking(
         per_customer = room_for_more >= max(12, *(len(r.per_customer) for r in rows)) + 2
         body = _ranking_columns(rows, per_customer)
     past = ">" if ascii_only else "▶"
-    key = f"* in the recommended mix. A full bar is the whole budget; {past} goes past it"
+    key = (
+        "* in the recommended mix (a fallback there serves only its share of the customers; "
+        f"here each type serves them all). A full bar is the whole budget; {past} goes past it"
+    )
     key += " (5x: five times the budget)."
     title = _heading("Every type, best first", " (yearly cost against the budget)")
     return [Text(), title, body, _t(key, "dim")]
