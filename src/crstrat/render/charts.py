@@ -460,38 +460,12 @@ def retention_break_even(
             edgecolor=INK,
             linewidth=0.6,
         )
-        axes.annotate(
-            _bar_points(effect),
-            (100 * effect, may),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=FONT_SIZE - 2,
-            color=INK,
-        )
+        _bar_label(axes, _bar_points(effect), 100 * effect, may)
         if gain is None:
-            axes.annotate(
-                "never pays",
-                (0, must),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=FONT_SIZE - 2,
-                color=INK,
-                fontweight="bold",
-            )
+            _bar_label(axes, "never pays", 0, must, bold=True)
             continue
         axes.barh([must], [100 * gain], height=0.36, color=MIX_FILL, edgecolor=INK, linewidth=0.6)
-        axes.annotate(
-            _bar_points(gain),
-            (100 * gain, must),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=FONT_SIZE - 2,
-            color=INK,
-            fontweight="bold",
-        )
+        _bar_label(axes, _bar_points(gain), 100 * gain, must, bold=True)
     must_keep = Patch(facecolor=MIX_FILL, edgecolor=INK, label="Must keep to pay for itself")
     may_keep = Patch(facecolor=OTHER_FILL, edgecolor=INK, hatch="//", label="May plausibly keep")
     axes.set_yticks(centres, [_label(name, 20) for name in names], fontsize=FONT_SIZE - 1)
@@ -521,6 +495,20 @@ def retention_break_even(
         )
     )
     return Chart(chart_id, title, description + ".", _svg(figure, chart_id, title, description))
+
+
+def _bar_label(axes: Axes, text: str, x: float, y: float, *, bold: bool = False) -> None:
+    """A small label just right of the end of a bar."""
+    axes.annotate(
+        text,
+        (x, y),
+        xytext=(4, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=FONT_SIZE - 2,
+        color=INK,
+        fontweight="bold" if bold else "normal",
+    )
 
 
 def _bar_points(gain: float) -> str:
