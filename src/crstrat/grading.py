@@ -49,10 +49,9 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 
 from .answers import answers_to_data, load_answers, read_answers_data, validate_answers
 from .comparison import Change, planned_values, segment_changes
-from .economics import exchange_rate
 from .errors import InputError, KnowledgeError
 from .figures import listing
-from .mix import plan_segment
+from .mix import answers_terms, plan_segment
 from .model import Answers, KnowledgeBase, MixEntry, RankedType, Segment, SegmentPlan
 from .scoring import Terms
 
@@ -211,14 +210,14 @@ class Grader:
         """
         if self.case is not None:
             return self._grade_against_case(self.case, answers, file)
-        terms = self._terms(answers)
+        terms = answers_terms(self.kb, answers)
         segments = tuple(self._graded(terms, seg) for seg in answers.segments)
         score = sum(s.score for s in segments) / len(segments)
         return SubmissionGrade(file, score, self.passes(score), None, segments)
 
     def _grade_against_case(self, case: Answers, answers: Answers, file: str) -> SubmissionGrade:
         currency = case.currency or self.kb.defaults.currency
-        terms = self._terms(case)
+        terms = answers_terms(self.kb, case)
         matched, added = match_segments(case.segments, answers.segments)
         segments = []
         for assigned, submitted in zip(case.segments, matched, strict=True):
@@ -266,11 +265,6 @@ class Grader:
         return GradeReport(done, tally.summary(), self.kb.name, self.kb.sha256)
 
     # ------------------------------------------------------------------ one segment
-
-    def _terms(self, answers: Answers) -> Terms:
-        """The money terms every segment of ``answers`` is planned under."""
-        currency = answers.currency or self.kb.defaults.currency
-        return Terms(currency, exchange_rate(self.kb, answers).rate, answers.discount_rate)
 
     def _recommendation(
         self, key: tuple[object, ...], terms: Terms, segment: Segment

@@ -48,7 +48,7 @@ from .model import (
     Tactic,
     TierPlan,
 )
-from .scoring import Context, context, rank, type_cost
+from .scoring import Context, Terms, context, rank, type_cost
 
 Candidates = list[RankedType]
 
@@ -678,11 +678,16 @@ def _part_context(kb: KnowledgeBase, ctx: Context, part: Segment) -> Context:
     )
 
 
+def answers_terms(kb: KnowledgeBase, answers: Answers) -> Terms:
+    """The money terms of an answers file: its currency, the rate the base's costs are
+    converted at, and its discount rate. Raises InputError for a currency with no rate."""
+    currency = answers.currency or kb.defaults.currency
+    return Terms(currency, exchange_rate(kb, answers).rate, answers.discount_rate)
+
+
 def segment_context(kb: KnowledgeBase, answers: Answers, segment: Segment) -> Context:
     """A segment of the answers with its defaults, currency and discount rate resolved."""
-    currency = answers.currency or kb.defaults.currency
-    rate = exchange_rate(kb, answers).rate
-    return context(kb, segment, currency, rate=rate, discount_rate=answers.discount_rate)
+    return answers_terms(kb, answers).context(kb, segment)
 
 
 def make_plan(kb: KnowledgeBase, answers: Answers) -> Plan:
@@ -691,13 +696,13 @@ def make_plan(kb: KnowledgeBase, answers: Answers) -> Plan:
     Raises InputError when the answers' currency has no known rate (see
     economics.exchange_rate).
     """
+    rate = exchange_rate(kb, answers)
+    terms = Terms(answers.currency or kb.defaults.currency, rate.rate, answers.discount_rate)
     return Plan(
         company=answers.company,
-        currency=answers.currency or kb.defaults.currency,
+        currency=terms.currency,
         knowledge_base=kb.name,
         knowledge_sha256=kb.sha256,
-        segments=tuple(
-            plan_segment(kb, segment_context(kb, answers, segment)) for segment in answers.segments
-        ),
-        exchange_rate=exchange_rate(kb, answers),
+        segments=tuple(plan_segment(kb, terms.context(kb, s)) for s in answers.segments),
+        exchange_rate=rate,
     )

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import typer
 
+from ..outputs import is_stdout
 from ._common import stdout_is_terminal
 
 F = TypeVar("F", bound=StrEnum)
@@ -39,6 +40,6 @@ def choose_format(
     else ``table`` on a terminal and ``json`` off one."""
     if fmt is not None:
         return fmt
-    if output is not None and str(output) != "-":
+    if output is not None and not is_stdout(output):
         return by_suffix.get(output.suffix.lower(), table)
     return table if stdout_is_terminal() else json

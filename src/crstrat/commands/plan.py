@@ -21,6 +21,7 @@ from ._common import (
     stdout_is_terminal,
 )
 from ._completion import example_names
+from ._outputs import choose_format as pick_format
 
 if TYPE_CHECKING:
     from ..model import Answers, KnowledgeBase
@@ -233,16 +234,12 @@ def without_proposals(answers: Answers) -> Answers:
 
 def choose_format(fmt: PlanFormat | None, output: Path | None) -> PlanFormat:
     """The explicit format, else the output file's extension, else terminal or not."""
-    if fmt is not None:
-        return fmt
-    if output is not None and not is_stdout(output):
-        suffix = output.suffix.lower()
-        if suffix == ".json":
-            return PlanFormat.json
-        if suffix in (".md", ".markdown"):
-            return PlanFormat.markdown
-        return PlanFormat.table
-    return PlanFormat.table if stdout_is_terminal() else PlanFormat.json
+    by_suffix = {
+        ".json": PlanFormat.json,
+        ".md": PlanFormat.markdown,
+        ".markdown": PlanFormat.markdown,
+    }
+    return pick_format(fmt, output, by_suffix, PlanFormat.table, PlanFormat.json)
 
 
 def plan(
