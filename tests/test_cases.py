@@ -45,6 +45,16 @@ _OWNER = (
 XFAIL: dict[tuple[str, str, str], str] = {
     ("personal_trainer", "Clients", "warning"): _OWNER,
     ("plumber", "Property managers", "warning"): _OWNER,
+    ("bakery_expects_cocreation", "Regulars", "primary"): (
+        "since 2026-11-29 a business with few customers buys smaller plans of the same tools: "
+        "self-service pages cost about 1,650 a year for 600 regulars and score 0.70 against "
+        "0.66 for personal help at the counter, where the strategist leads with the counter staff"
+    ),
+    ("personal_trainer", "Clients", "not_in_mix:automated_services"): (
+        "since 2026-11-29 a booking and reminder service on a small plan costs about 480 a year "
+        "for 50 clients and joins as a support; the strategist wants nothing automated for a "
+        "one-person business"
+    ),
     ("retail_bank", "Everyday customers", "primary"): (
         "personal assistance at 75% of the budget scores 0.79 against automated services' 0.785: "
         "a near tie the scoring settles on what customers expect, where a strategist leads with "
@@ -87,7 +97,9 @@ CHECKS = [check for case in CASES for check in checks_of(case)]
 
 
 def _param(check: Check) -> object:
-    reason = XFAIL.get((check.case, check.segment, check.name.split(":")[0]))
+    reason = XFAIL.get((check.case, check.segment, check.name)) or XFAIL.get(
+        (check.case, check.segment, check.name.split(":")[0])
+    )
     marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
     return pytest.param(check, id=check.id, marks=marks)
 
@@ -151,7 +163,7 @@ def test_case_is_well_formed(case: Path, kb: KnowledgeBase) -> None:
 
 
 def test_every_xfail_names_a_check() -> None:
-    known = {(c.case, c.segment, c.name.split(":")[0]) for c in CHECKS}
+    known = {(c.case, c.segment, name) for c in CHECKS for name in (c.name, c.name.split(":")[0])}
     assert set(XFAIL) <= known, set(XFAIL) - known
 
 

@@ -149,11 +149,18 @@ def test_goal_and_channel_changes_are_tried(kb: KnowledgeBase) -> None:
     assert goal_flips and all(f.primary != corporate.primary for f in goal_flips)
     leisure = example_plan(kb, "airline").segments[0]
     assert any(f.answer == "complexity" for f in answer_flips(kb, leisure, terms(leisure)))
-    software = example_plan(kb, "software").segments[0]
+    # small teams who expect a user forum: without the forum, communities cannot run
+    small_teams = example_plan(kb, "software").segments[0]
+    forum_goers = plan_segment(
+        kb,
+        terms(small_teams).context(kb, replace(small_teams.segment, expectation="communities")),
+    )
+    assert forum_goers.primary == "communities"
     channel_flips = [
-        f for f in answer_flips(kb, software, terms(software)) if f.answer == "channels"
+        f for f in answer_flips(kb, forum_goers, terms(small_teams)) if f.answer == "channels"
     ]
     assert channel_flips and all(f.action in ("add", "remove") for f in channel_flips)
+    assert any(f.action == "remove" and f.value == "forum" for f in channel_flips)
 
 
 def test_deterministic(kb: KnowledgeBase) -> None:

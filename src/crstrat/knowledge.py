@@ -326,6 +326,7 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
         "other_industries",
         "sources",
         "retention_effect",
+        "deflection",
         "job",
     )
     fit = r.child("fit").allow("goals", "horizon", "complexity", "market", "channels", "scale")
@@ -342,6 +343,7 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
         "counter_cost_per_contact",
         "contact_staff_cost_per_person",
         "scale_economy",
+        "small_plan",
         "staff",
         "assumptions",
     )
@@ -358,6 +360,7 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
         per = staff.child("accounts_per_person").allow(*MARKETS)
         accounts = frozen_map({m: per.number(m, 1.0) for m in MARKETS})
     scale = cost.child("scale_economy", required=False).allow("from_customers", "exponent")
+    small = cost.child("small_plan", required=False).allow("below_customers", "exponent")
     similar = r.child("similar", required=False)
     for other in similar.data:
         if other not in type_ids:
@@ -404,6 +407,8 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
             ),
             scale_from_customers=scale.number("from_customers", 1.0) if scale.data else 0.0,
             scale_exponent=scale.number("exponent", 0.0, 1.0) if scale.data else 1.0,
+            small_plan_below=small.number("below_customers", 1.0) if small.data else 0.0,
+            small_plan_exponent=small.number("exponent", 0.0, 1.0) if small.data else 1.0,
         ),
         definition=r.text("definition", required=False),
         characteristics=r.texts("characteristics"),
@@ -418,6 +423,7 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
         ),
         sources=r.texts("sources"),
         retention_effect=r.number("retention_effect", 0.0, 1.0, required=False),
+        deflection=r.number("deflection", 0.0, 1.0, required=False),
         job=r.text("job", required=False) or r.text("id"),
     )
 

@@ -14,12 +14,14 @@ each segment (and, apart, for its top tier when it has one):
    (break-even retention gain against the type's plausible effect); copes with
    an offer that needs a lot of explanation, unless customers help themselves;
    a personal relationship for customers worth one many times over who ask for
-   less.
+   less; customers who help themselves get the type they expect when the budget
+   carries it; a top tier gets the most personal type its budget carries.
 4. **Choice**: the best choice score left is the primary (the score less a
-   penalty for going over the budget); supports that each do a job of their
-   own; a human fallback where customers pay and it takes a share of the budget
-   (itself a share of what they are worth) no larger than an unsolved problem
-   with the offer is worth.
+   small penalty for going over the budget); supports that each do a job of
+   their own and earn their place (already in place, close in score, or paying
+   for themselves by deflecting live contacts); a human fallback where customers
+   pay and it takes a share of the budget (itself a share of what they are
+   worth) no larger than an unsolved problem with the offer is worth.
 
 Every number comes from the knowledge base (knowledge/meta.yaml ``mix``).
 """
@@ -137,6 +139,21 @@ def _copes_with_complexity(
     )
 
 
+def _helps_themselves(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[Candidates, str]:
+    expected = next((r for r in found if r.type == ctx.segment.expectation), None)
+    if (
+        expected is None
+        or expected.type not in kb.mix.self_directed_types
+        or not expected.costing.affordable
+    ):
+        return found, ""
+    return [expected], (
+        f"customers who expect {_lower(kb, expected.type)} help themselves or take part "
+        "(documentation, forums, contributions), and it fits the budget: they get what "
+        "they expect"
+    )
+
+
 def _worth_a_person(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[Candidates, str]:
     rules = kb.mix
     most_personal = max(kb.types, key=lambda t: t.personal_touch)
@@ -159,12 +176,28 @@ def _worth_a_person(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple
     )
 
 
+def _known_by_name(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[Candidates, str]:
+    if not ctx.top_tier:
+        return found, ""
+    paid = [r for r in found if r.costing.affordable]
+    if not paid:
+        return found, ""
+    touch = max(kb.type(r.type).personal_touch for r in paid)
+    kept = [r for r in paid if kb.type(r.type).personal_touch >= touch]
+    return kept, (
+        "the top of the customer pyramid gets the most personal type its budget carries: "
+        f"{listing([_lower(kb, r.type) for r in kept])}"
+    )
+
+
 #: how the reasons of each step read in the primary's "why"
 CONSTRAINT_WORDS = {
     "formats": "the formats you use",
     "budget": "the budget",
     "break_even": "what pays for itself",
     "complexity": "the explanation the offer needs",
+    "expectation": "what customers who help themselves expect",
+    "pyramid": "what the most valuable customers are worth",
     "value": "what these customers are worth",
 }
 
@@ -173,6 +206,8 @@ CONSTRAINTS: tuple[tuple[str, Constraint], ...] = (
     ("break_even", _pays_for_itself),
     ("complexity", _copes_with_complexity),
     ("value", _worth_a_person),
+    ("expectation", _helps_themselves),
+    ("pyramid", _known_by_name),
 )
 
 
@@ -193,7 +228,7 @@ class _Choice:
 
 def choice_score(kb: KnowledgeBase, ctx: Context, ranked: RankedType) -> float:
     """A candidate's score for the choice: its score less ``over_budget_penalty`` x
-    the share by which it goes over the budget (with 1, 10% over gives up 0.10)."""
+    the share by which it goes over the budget (with 0.1, 20% over gives up 0.02)."""
     if ctx.budget <= 0:
         return ranked.score
     over = max(0.0, ranked.costing.annual_cost / ctx.budget - 1)
@@ -295,10 +330,42 @@ def _out_of_reach(
     return _Choice(ranking, mix, steps, [warning], [], out_of_reach=True)
 
 
+def _deflection_saving(kb: KnowledgeBase, ctx: Context, choice: _Choice, type_id: str) -> float:
+    """What a type saves a year (answers' currency) by answering its ``deflection``
+    share of the live contacts of the people already in the mix."""
+    rate = kb.type(type_id).deflection
+    people = [kb.type(e.type) for e in choice.mix if e.role != "fallback"]
+    return rate * sum(type_cost(t, ctx).contact_cost for t in people if t.human)
+
+
+def _earns_place(
+    kb: KnowledgeBase, ctx: Context, choice: _Choice, candidate: RankedType
+) -> str | None:
+    """Why a support type earns its place beside the mix so far: the business runs
+    it already, its score is close to the primary's, or the live contacts it answers
+    save more than it costs (deflection). None when it does not."""
+    primary = _ranked(choice.ranking, choice.mix[0].type)
+    if candidate.type in ctx.segment.existing:
+        return "is already in place (keeping it costs only its running cost), "
+    if primary.score - candidate.score <= kb.mix.support_max_gap:
+        return (
+            f"scores {candidate.score:.2f}, close to the primary, and "
+            if candidate.score <= primary.score
+            else f"scores {candidate.score:.2f} and "
+        )
+    saving = _deflection_saving(kb, ctx, choice, candidate.type)
+    if saving <= 0 or saving < candidate.costing.annual_cost:
+        return None
+    rate = share(kb.type(candidate.type).deflection)
+    return (
+        f"answers about {rate} of the live contacts instead of a person, saving "
+        f"{money(saving, ctx.currency)} a year, more than it costs, and "
+    )
+
+
 def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) -> None:
     """Add support types that each earn their place and do a job of their own."""
     rules = kb.mix
-    primary = _ranked(choice.ranking, choice.mix[0].type)
     remaining = ctx.budget - sum(e.annual_cost for e in choice.mix)
     jobs = {kb.type(e.type).job for e in choice.mix}
     for candidate in choice.ranking:
@@ -312,7 +379,6 @@ def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) 
             rel_type.job in jobs
             or _fit(candidate, "channels") == 0
             or candidate.score < rules.support_min_score
-            or primary.score - candidate.score > rules.support_max_gap
             or candidate.costing.annual_cost > available
             or any(
                 r.fit
@@ -321,11 +387,10 @@ def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) 
             )
         ):
             continue
-        why = (
-            f"scores {candidate.score:.2f}, close to the primary, and "
-            if candidate.score <= primary.score
-            else f"scores {candidate.score:.2f} and "
-        ) + f"adds {rel_type.job} within the budget left"
+        earns = _earns_place(kb, ctx, choice, candidate)
+        if earns is None:
+            continue
+        why = earns + f"adds {rel_type.job} within the budget left"
         choice.mix.append(MixEntry(candidate.type, "support", candidate.costing.annual_cost, why))
         remaining -= candidate.costing.annual_cost
         jobs.add(rel_type.job)
@@ -607,7 +672,7 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
     else:
         rest, top = split
         choice = _decide(kb, _part_context(kb, ctx, rest))
-        tier_ctx = _part_context(kb, ctx, top)
+        tier_ctx = dataclasses.replace(_part_context(kb, ctx, top), top_tier=True)
         tier_choice = _decide(kb, tier_ctx)
         top_tier = TierPlan(
             customers=top.customers,

@@ -133,6 +133,10 @@ class CostModel(NamedTuple):
     #: (customers / scale_from_customers) ** scale_exponent (0: no economy)
     scale_from_customers: float = 0.0
     scale_exponent: float = 1.0
+    #: below this many customers, the fixed cost is fixed_per_year x
+    #: (customers / small_plan_below) ** small_plan_exponent (0: no smaller plan)
+    small_plan_below: float = 0.0
+    small_plan_exponent: float = 1.0
 
 
 class RelationshipType(NamedTuple):
@@ -158,6 +162,9 @@ class RelationshipType(NamedTuple):
     sources: tuple[str, ...] = ()
     #: a plausible rise of the retention rate (0..1, in points) the type brings
     retention_effect: float = 0.0
+    #: the share (0..1) of the live contacts of a person in the same mix that the
+    #: type answers instead (documentation, peers, a bot): what it saves
+    deflection: float = 0.0
     #: what the type does for a customer; a mix never holds two types with one job
     job: str = ""
 

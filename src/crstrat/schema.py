@@ -435,6 +435,9 @@ def _relationship_type() -> Schema:
     cost["properties"]["scale_economy"] = _kb_all_or_nothing(
         _kb_object({"from_customers": _kb_number(1.0), "exponent": _kb_number(0.0, 1.0)})
     )
+    cost["properties"]["small_plan"] = _kb_all_or_nothing(
+        _kb_object({"below_customers": _kb_number(1.0), "exponent": _kb_number(0.0, 1.0)})
+    )
     book_size = _kb_object(
         {
             "reference_value": _kb_number(1e-9),
@@ -486,6 +489,7 @@ def _relationship_type() -> Schema:
     for key in ("characteristics", "benefits", "drawbacks", "fits_when", "avoid_when", "sources"):
         optional[key] = _KB_TEXTS
     optional["retention_effect"] = _kb_number(0.0, 1.0)
+    optional["deflection"] = _kb_number(0.0, 1.0)
     optional["job"] = _KB_TEXT
     schema = _kb_object(
         {

@@ -43,13 +43,17 @@ class Context:
     #: units of the answers' currency per unit of the base's cost currency
     rate: float = 1.0
     economics: Economics | None = None
+    #: the segment's most valuable customers, planned apart (the customer pyramid)
+    top_tier: bool = False
 
 
 def horizon_of(kb: KnowledgeBase, segment: Segment) -> str:
     """Transactional or long-term, from how often customers buy and what the goals are.
 
     Customers who buy often are a long-term relationship whatever the goal; a
-    goal to retain or expand makes it long-term when they buy at least now and then.
+    goal to retain or expand makes it long-term when they buy at least now and then;
+    a goal to retain users who pay nothing makes it long-term at any purchase rate
+    (they are kept by their use, not by purchases).
     """
     rule = kb.horizon
     buys = segment.purchases_per_year
@@ -57,6 +61,9 @@ def horizon_of(kb: KnowledgeBase, segment: Segment) -> str:
         return "long_term"
     wants_more = any(goal in ("retain", "expand") for goal in segment.goals)
     if wants_more and buys >= rule.retention_min_purchases_per_year:
+        return "long_term"
+    pays_nothing = buys == 0 or segment.spend_per_purchase == 0
+    if pays_nothing and "retain" in segment.goals:
         return "long_term"
     lead = rule.lead_goal_min_purchases_per_year
     if lead is not None and segment.goals[0] in ("retain", "expand") and buys >= lead:
@@ -138,6 +145,8 @@ class TypeCost(NamedTuple):
 
     annual_cost: float
     people: float
+    #: the part of annual_cost spent on live contacts (what deflection saves)
+    contact_cost: float = 0.0
 
 
 def book_size(book: BookSize, value: float, market: str, complexity: str) -> float:
@@ -157,8 +166,9 @@ def type_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float 
     ``contact_share`` < 1 prices the type as a fallback that only part of the
     customers reach. Contacts follow purchases (contact_factor); a type with a
     counter price costs that where the segment meets customers in person;
-    beyond ``scale_from_customers`` per-customer costs grow sub-linearly; people
-    are fractional. Every amount of the base is converted at ``ctx.rate``.
+    beyond ``scale_from_customers`` per-customer costs grow sub-linearly; below
+    ``small_plan_below`` the fixed cost shrinks (smaller plans of the same tools);
+    people are fractional. Every amount of the base is converted at ``ctx.rate``.
     """
     cost = rel_type.cost
     reached = ctx.segment.customers * contact_share
@@ -184,10 +194,14 @@ def type_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float 
         people = reached / book_size(cost.book_size, value, ctx.market, ctx.complexity)
     elif cost.accounts_per_person:
         people = reached / cost.accounts_per_person[ctx.market]
-    total = cost.fixed_per_year + variable + people * cost.cost_per_person
+    fixed = cost.fixed_per_year
+    if cost.small_plan_below and reached < cost.small_plan_below:
+        # a small business buys a smaller plan of the same tools
+        fixed *= math.pow(max(reached, 1.0) / cost.small_plan_below, cost.small_plan_exponent)
+    total = fixed + variable + people * cost.cost_per_person
     if cost.contact_staff_cost_per_person:
         people += contact_spend / cost.contact_staff_cost_per_person
-    return TypeCost(total * ctx.rate, people)
+    return TypeCost(total * ctx.rate, people, contact_spend * ctx.rate)
 
 
 def segment_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float = 1.0) -> float:
