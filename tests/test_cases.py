@@ -33,27 +33,14 @@ from crstrat.model import HORIZONS, KnowledgeBase, Plan, SegmentPlan
 CASES = sorted((Path(__file__).parent / "cases").glob("*.yaml"))
 EXPECT_KEYS = {"primary", "horizon", "warning", "not_in_mix", "in_mix", "why"}
 
-_OWNER = (
-    "the owner is the named person these few clients expect; the plan warns that a hired "
-    "account manager would cost 125,000 a year, telling a one-person business to hire "
-    "someone it does not need"
-)
-
 # Checks where the strategist's answer differs from today's program. They stay
 # here, strict, with the reason: an entry that starts passing fails the
 # suite, so it is removed rather than forgotten.
 XFAIL: dict[tuple[str, str, str], str] = {
-    ("personal_trainer", "Clients", "warning"): _OWNER,
-    ("plumber", "Property managers", "warning"): _OWNER,
     ("bakery_expects_cocreation", "Regulars", "primary"): (
         "since 2026-11-29 a business with few customers buys smaller plans of the same tools: "
         "self-service pages cost about 1,650 a year for 600 regulars and score 0.70 against "
         "0.66 for personal help at the counter, where the strategist leads with the counter staff"
-    ),
-    ("personal_trainer", "Clients", "not_in_mix:automated_services"): (
-        "since 2026-11-29 a booking and reminder service on a small plan costs about 480 a year "
-        "for 50 clients and joins as a support; the strategist wants nothing automated for a "
-        "one-person business"
     ),
     ("retail_bank", "Everyday customers", "primary"): (
         "personal assistance at 75% of the budget scores 0.79 against automated services' 0.785: "

@@ -20,9 +20,15 @@ all in this one module. The assumptions used (USD a year):
 - dedicated personal assistance: 5,000 fixed + 120,000 per named person, one
   per book of 10 (B2B) or 28 (B2C) x (1,000,000 / yearly value) ** 0.67
   accounts, x1.5 / 1 / 0.7 by complexity, between 5 and 150 (B2B) or 500 (B2C);
-  people in fractions
+  people in fractions. Customers met in person at least twice a year, all in one
+  book: the person who delivers the service is their named contact, one hour a
+  year each out of 1,600
 - self-service: 5,000 fixed + contacts (1 / 2 / 4) x 0.10
 - automated services: 25,000 fixed + 0.25 a customer + contacts (1 / 2 / 4) x 0.50
+- below 10,000 customers, the fixed cost of self-service, automated services and
+  dedicated personal assistance is a smaller plan: x (customers / 10,000) ** 0.5
+- deflection beside a person: self-service answers 18% of the live contacts,
+  automated services 11%, communities 10%
 - communities: 10,000 fixed + 0.05 a customer + 70,000 per 50,000 consumers
   or 20,000 business members, in fractions
 - co-creation: 15,000 fixed + 0.50 a customer
@@ -94,7 +100,8 @@ def test_bakery_costs(cli: Cli, tmp_path: Path) -> None:
     assert found["communities"] == 11_450.0  # 10,000 + 1,000 x 0.05 + 1,000 / 50,000 x 70,000
     assert found["co_creation"] == 15_500.0  # 15,000 + 1,000 x 0.50
     # book: 28 x (1,000,000 / 240) ** 0.67 = about 7,460, capped at 500 -> 2 people
-    assert found["dedicated_personal_assistance"] == 245_000.0  # 5,000 + 2 x 120,000
+    # a small plan of the tool, 5,000 x 0.316 = 1,581.14, and 2 people x 120,000
+    assert found["dedicated_personal_assistance"] == round(5_000 * small + 240_000, 2)
 
 
 def test_bakery_affordability_and_staffing(cli: Cli, tmp_path: Path) -> None:
@@ -170,7 +177,7 @@ def test_business_accounts_named_managers(cli: Cli, tmp_path: Path) -> None:
     found = costs(plan)
     book = 10 * (1_000_000 / 40_000) ** 0.67 * 0.7  # about 60.5 accounts a person
     assert found["dedicated_personal_assistance"] == pytest.approx(
-        5_000 + 120 / book * 120_000, abs=0.01
+        5_000 * (120 / 10_000) ** 0.5 + 120 / book * 120_000, abs=0.01
     )
     assert found["personal_assistance"] == 3_380.0  # 500 + 120 x 3 x 8
     # a smaller plan: 5,000 x (120 / 10,000) ** 0.5 + 120 x 4 x 0.10 = 547.72 + 48
@@ -197,8 +204,9 @@ def test_book_sizes(cli: Cli, tmp_path: Path, value: float, market: str, book: f
     segment = {**ACCOUNTS, "customers": 100, "spend_per_purchase": value, "market": market}
     segment["complexity"] = "medium"
     found = costs(plan_segment(cli, tmp_path, segment))
+    # the relationship-management tool on a small plan: 5,000 x (100 / 10,000) ** 0.5
     assert found["dedicated_personal_assistance"] == pytest.approx(
-        5_000 + 100 / book * 120_000, rel=1e-6
+        500 + 100 / book * 120_000, rel=1e-6
     )
 
 
@@ -273,3 +281,63 @@ def test_top_tier_budget_follows_revenue(cli: Cli, tmp_path: Path) -> None:
     )
     assert plan["budget"] == 12_000.0
     assert plan["top_tier"]["budget"] == 4_800.0
+
+
+# A personal trainer: 50 clients training 48 times a year, in person and by phone,
+# who expect their own trainer.
+TRAINER = {
+    "name": "Clients",
+    "expectation": "dedicated_personal_assistance",
+    "goal": "retain",
+    "customers": 50,
+    "purchases_per_year": 48,
+    "spend_per_purchase": 60,
+    "channels": ["in_person", "phone"],
+}
+
+
+def test_the_trainer_is_the_named_person(cli: Cli, tmp_path: Path) -> None:
+    plan = plan_segment(cli, tmp_path, TRAINER)
+    assert plan["budget"] == 7_200.0  # 50 x 48 x 60 x 5%
+    # book for 2,880 a year: 28 x (1,000,000 / 2,880) ** 0.67, capped at 500 >= 50, and
+    # 48 visits a year in person: one hour a year per client out of 1,600
+    people = 50 * 1 / 1_600
+    tool = 5_000 * (50 / 10_000) ** 0.5  # 353.55
+    assert costs(plan)["dedicated_personal_assistance"] == round(tool + people * 120_000, 2)
+    assert plan["mix"][0]["type"] == "dedicated_personal_assistance"  # 4,103.55 fits 7,200
+    assert not any("would cost" in w for w in plan["warnings"])
+    staffing = {s["type"]: s for s in plan["staffing"]}
+    assert staffing["dedicated_personal_assistance"]["people"] == pytest.approx(people, abs=1e-3)
+
+
+def test_a_named_manager_met_by_phone_is_a_hired_one(cli: Cli, tmp_path: Path) -> None:
+    # the same clients, never met in person: a named manager's book prices them
+    plan = plan_segment(cli, tmp_path, {**TRAINER, "channels": ["phone", "email"]})
+    tool = 5_000 * (50 / 10_000) ** 0.5
+    assert costs(plan)["dedicated_personal_assistance"] == round(tool + 50 / 500 * 120_000, 2)
+    assert plan["mix"][0]["type"] != "dedicated_personal_assistance"  # 12,354 > 7,200 x 1.3
+
+
+def test_a_person_with_many_calls_gets_a_help_centre(cli: Cli, tmp_path: Path) -> None:
+    # 20,000 customers with a complex offer, by phone, email, web and app: 3 calls
+    # a year each at 8 = 480,500 with the fixed 500
+    segment = {
+        "name": "Owners",
+        "expectation": "personal_assistance",
+        "goal": "retain",
+        "customers": 20_000,
+        "purchases_per_year": 1,
+        "spend_per_purchase": 600,
+        "budget_share": 0.1,
+        "complexity": "high",
+        "channels": ["phone", "email", "web", "app"],
+    }
+    plan = plan_segment(cli, tmp_path, segment)
+    assert costs(plan)["personal_assistance"] == 480_500.0
+    assert plan["mix"][0]["type"] == "personal_assistance"
+    helps = {e["type"]: e for e in plan["mix"][1:]}
+    # a help centre answers 18% of 480,000 of calls: 86,400 saved, more than the
+    # 5,000 + 20,000 x 4 x 0.10 = 13,000 it costs (20,000 customers: no small plan)
+    assert costs(plan)["self_service"] == 13_000.0
+    assert "self_service" in helps
+    assert "86,400" in helps["self_service"]["why"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from crstrat.mix import make_plan
-from crstrat.model import Answers, KnowledgeBase, Segment, SegmentPlan
+from crstrat.model import Answers, KnowledgeBase, Segment, SegmentPlan, TopTier
 
 MASS = Segment(
     name="Travellers",
@@ -117,3 +117,99 @@ def test_tactics_need_an_available_channel(kb: KnowledgeBase) -> None:
     )
     for chosen in plan.tactics:
         assert not chosen.tactic.channels or "in_person" in chosen.tactic.channels
+
+
+DEVELOPERS = Segment(
+    name="Developers",
+    expectation="self_service",
+    goals=("acquire", "retain"),
+    customers=80_000,
+    purchases_per_year=12,
+    spend_per_purchase=20,
+    market="b2b",
+    complexity="high",
+    channels=("web", "forum", "email"),
+)
+
+
+def test_customers_who_help_themselves_get_what_they_expect(kb: KnowledgeBase) -> None:
+    plan = plan_for(kb, DEVELOPERS)
+    best = plan.ranking[0]
+    assert best.type != "self_service"  # another type scores a little higher ...
+    assert plan.primary == "self_service"  # ... but developers who read the docs get them
+    assert any(s.step == "expectation" for s in plan.steps)
+    # over the budget, the expectation step stands aside
+    poor = plan_for(kb, dataclasses.replace(DEVELOPERS, budget_per_customer=0.5))
+    assert not poor.ranked("self_service").costing.affordable
+    assert not any(s.step == "expectation" for s in poor.steps)
+
+
+def _players(share: float) -> Segment:
+    return Segment(
+        name="Players",
+        expectation="automated_services",
+        goals=("retain", "expand"),
+        customers=600_000,
+        purchases_per_year=8,
+        spend_per_purchase=12,
+        budget_share=0.1,
+        complexity="low",
+        channels=("app", "email", "chat"),
+        top_tier=TopTier(customers_share=share, revenue_share=0.5),
+    )
+
+
+def test_the_top_of_the_pyramid_gets_the_most_personal_type_it_can_pay(
+    kb: KnowledgeBase,
+) -> None:
+    plan = plan_for(kb, _players(0.01))  # 6,000 players bring half the revenue
+    assert plan.top_tier is not None
+    primary = plan.top_tier.mix[0].type
+    affordable = [r for r in plan.top_tier.ranking if r.costing.affordable]
+    most = max(kb.type(r.type).personal_touch for r in affordable)
+    assert kb.type(primary).personal_touch == most
+    assert primary != plan.top_tier.ranking[0].type  # not simply the best score
+
+
+def test_a_tier_of_half_the_customers_is_planned_by_score_without_warnings(
+    kb: KnowledgeBase,
+) -> None:
+    plan = plan_for(kb, _players(0.5))  # a membership level, not the top of a pyramid
+    assert plan.top_tier is not None
+    assert plan.top_tier.mix[0].type == plan.top_tier.ranking[0].type
+    # the tier "expects" the most personal type by crstrat's assumption: no collision warning
+    assert not any("expects" in w for w in plan.top_tier.warnings)
+
+
+def test_a_type_already_in_place_is_kept_when_it_costs_little(kb: KnowledgeBase) -> None:
+    teams = Segment(
+        name="Teams",
+        expectation="personal_assistance",
+        goals=("retain", "expand"),
+        customers=3000,
+        purchases_per_year=12,
+        spend_per_purchase=400,
+        market="b2b",
+        channels=("web", "app", "email", "chat", "phone"),
+    )
+    fresh = plan_for(kb, teams)
+    assert "self_service" not in [e.type for e in fresh.mix]
+    kept = plan_for(kb, dataclasses.replace(teams, existing=("self_service",)))
+    entry = next(e for e in kept.mix if e.type == "self_service")
+    assert entry.role == "support" and "already in place" in entry.why
+    assert kept.existing.keep == ("self_service",)
+
+
+def test_communities_can_meet_in_person(kb: KnowledgeBase) -> None:
+    club = Segment(
+        name="Readers",
+        expectation="communities",
+        goals=("retain",),
+        customers=3000,
+        purchases_per_year=10,
+        spend_per_purchase=20,
+        channels=("in_person",),
+    )
+    plan = plan_for(kb, club)
+    fit = next(r for r in plan.ranked("communities").reasons if r.criterion == "channels")
+    assert fit.fit > 0

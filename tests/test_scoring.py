@@ -99,8 +99,13 @@ def test_named_managers_are_counted_in_fractions_of_a_person(kb: KnowledgeBase) 
     more = type_cost(dedicated, context(kb, seg(customers=20, market="b2b")))
     assert 0 < few.people < 1  # ten accounts are part of someone's week
     assert more.people == pytest.approx(2 * few.people)
+    cost = dedicated.cost
+
+    def tool(accounts: int) -> float:  # the tool's small plan (knowledge/README.md)
+        return cost.fixed_per_year * (accounts / cost.small_plan_below) ** cost.small_plan_exponent
+
     assert more.annual_cost - few.annual_cost == pytest.approx(
-        few.people * dedicated.cost.cost_per_person
+        few.people * cost.cost_per_person + tool(20) - tool(10)
     )
 
 
@@ -114,6 +119,8 @@ def test_named_managers_are_counted_in_fractions_of_a_person(kb: KnowledgeBase) 
         (0.1, ("acquire", "retain"), "transactional"),
         (0.5, ("acquire", "expand"), "long_term"),
         (0.4, ("acquire", "retain"), "transactional"),  # retain, but not first, below 0.5
+        (0, ("acquire", "retain"), "long_term"),  # users who pay nothing, kept by their use
+        (0, ("acquire", "expand"), "transactional"),  # no purchases to expand, none to keep
     ],
 )
 def test_horizon(kb: KnowledgeBase, purchases: float, goals: tuple[str, ...], horizon: str) -> None:

@@ -38,6 +38,7 @@ from .model import (
     IndustryExample,
     KnowledgeBase,
     MixRules,
+    OwnDelivery,
     RelationshipType,
     ScoringModel,
     Source,
@@ -349,7 +350,7 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
     )
     contacts = cost.child("contacts_per_customer_per_year", required=False).allow(*COMPLEXITIES)
     staff = cost.child("staff", required=False).allow(
-        "accounts_per_person", "book_size", "cost_per_person"
+        "accounts_per_person", "book_size", "cost_per_person", "own_delivery"
     )
     accounts: Mapping[str, float] = frozen_map()
     if "book_size" in staff.data and "accounts_per_person" in staff.data:
@@ -402,6 +403,7 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
                 else None
             ),
             book_size=_book_size(staff) if "book_size" in staff.data else None,
+            own_delivery=_own_delivery(staff) if "own_delivery" in staff.data else None,
             contact_staff_cost_per_person=cost.number(
                 "contact_staff_cost_per_person", 1.0, required=False
             ),
@@ -425,6 +427,22 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
         retention_effect=r.number("retention_effect", 0.0, 1.0, required=False),
         deflection=r.number("deflection", 0.0, 1.0, required=False),
         job=r.text("job", required=False) or r.text("id"),
+    )
+
+
+def _own_delivery(staff: _Reader) -> OwnDelivery:
+    """``cost.staff.own_delivery``: the named person who delivers the service."""
+    if "book_size" not in staff.data:
+        raise staff.fail(
+            "own_delivery", "needs a book_size: it applies to customers one book holds"
+        )
+    own = staff.child("own_delivery").allow(
+        "min_purchases_per_year", "hours_per_customer", "hours_per_person"
+    )
+    return OwnDelivery(
+        min_purchases_per_year=own.number("min_purchases_per_year", 0.0),
+        hours_per_customer=own.number("hours_per_customer", 0.0),
+        hours_per_person=own.number("hours_per_person", 1.0),
     )
 
 
@@ -759,6 +777,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "primary_min_complexity_fit",
         "personal_primary_max_cost_share",
         "personal_primary_min_touch",
+        "top_tier_max_customers_share",
         "extra_support_min_fit",
         "over_budget_tolerance",
         "over_budget_penalty",
@@ -846,6 +865,9 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             ),
             personal_primary_min_touch=mix.number(
                 "personal_primary_min_touch", 0.0, 1.0, required=False, default=1.0
+            ),
+            top_tier_max_customers_share=mix.number(
+                "top_tier_max_customers_share", 0.0, 1.0, required=False, default=0.0
             ),
             extra_support_min_fit=mix.fits(
                 "extra_support_min_fit",

@@ -486,12 +486,18 @@ def _staffing(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
         )
 
 
-def _decide(kb: KnowledgeBase, ctx: Context) -> _Choice:
-    """Candidates, constraints, the primary, supports, fallback and staffing for ``ctx``."""
+def _decide(kb: KnowledgeBase, ctx: Context, *, stated: bool = True) -> _Choice:
+    """Candidates, constraints, the primary, supports, fallback and staffing for ``ctx``.
+
+    ``stated=False``: the expectation is crstrat's assumption (a top tier is planned
+    as expecting the most personal type), not the customers' words, so the plan
+    does not warn that it collides with the budget.
+    """
     choice = _primary(kb, ctx, rank(kb, ctx))
     _human_backing(kb, ctx, choice)
     _staffing(kb, ctx, choice)
-    choice.warnings[:0] = _expectation_warnings(kb, ctx, choice)
+    if stated:
+        choice.warnings[:0] = _expectation_warnings(kb, ctx, choice)
     return choice
 
 
@@ -672,8 +678,11 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
     else:
         rest, top = split
         choice = _decide(kb, _part_context(kb, ctx, rest))
-        tier_ctx = dataclasses.replace(_part_context(kb, ctx, top), top_tier=True)
-        tier_choice = _decide(kb, tier_ctx)
+        pyramid = seg.top_tier is not None and (
+            seg.top_tier.customers_share <= kb.mix.top_tier_max_customers_share
+        )
+        tier_ctx = dataclasses.replace(_part_context(kb, ctx, top), top_tier=pyramid)
+        tier_choice = _decide(kb, tier_ctx, stated=False)
         top_tier = TierPlan(
             customers=top.customers,
             customer_value=top.customer_value,

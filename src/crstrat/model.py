@@ -107,6 +107,17 @@ class BookSize(NamedTuple):
     complexity_factor: Mapping[str, float] = NO_FITS
 
 
+class OwnDelivery(NamedTuple):
+    """A named person who delivers the service themselves (a trainer, a tutor, a
+    small firm's owner): customers who come in person at least
+    ``min_purchases_per_year`` times, few enough for one person's book, cost only
+    ``hours_per_customer`` of that person's year of ``hours_per_person`` hours."""
+
+    min_purchases_per_year: float
+    hours_per_customer: float
+    hours_per_person: float
+
+
 class CostModel(NamedTuple):
     """A yearly cost model a consultant can read and change (amounts in the base's
     cost currency; knowledge/README.md gives the whole formula).
@@ -137,6 +148,8 @@ class CostModel(NamedTuple):
     #: (customers / small_plan_below) ** small_plan_exponent (0: no smaller plan)
     small_plan_below: float = 0.0
     small_plan_exponent: float = 1.0
+    #: with a book size: the cheaper staffing where the named person delivers the service
+    own_delivery: OwnDelivery | None = None
 
 
 class RelationshipType(NamedTuple):
@@ -286,6 +299,9 @@ class MixRules(NamedTuple):
     primary_min_complexity_fit: Mapping[str, float] = NO_FITS
     personal_primary_max_cost_share: float = 0.0
     personal_primary_min_touch: float = 1.0
+    #: a top tier of at most this share of a segment's customers gets the most
+    #: personal type its budget carries (the pyramid constraint; 0: never)
+    top_tier_max_customers_share: float = 0.0
     #: supports after the first must also fit at least this well on these criteria
     extra_support_min_fit: Mapping[str, float] = NO_FITS
     #: a primary may cost up to this multiple of the budget (costs are estimates)

@@ -387,6 +387,7 @@ def _meta() -> Schema:
     mix["properties"]["primary_min_complexity_fit"] = _kb_all_or_nothing(_kb_fits(COMPLEXITIES))
     mix["properties"]["personal_primary_max_cost_share"] = _kb_number(0.0, 1.0)
     mix["properties"]["personal_primary_min_touch"] = _kb_number(0.0, 1.0)
+    mix["properties"]["top_tier_max_customers_share"] = _kb_number(0.0, 1.0)
     grading = _kb_object(
         {
             "weights": {**_kb_fits(GRADING_PARTS), "description": "Must add up to 1."},
@@ -459,7 +460,18 @@ def _relationship_type() -> Schema:
                         "cost_per_person": _kb_number(),
                     }
                 ),
-                _kb_object({"book_size": book_size, "cost_per_person": _kb_number()}),
+                _kb_object(
+                    {"book_size": book_size, "cost_per_person": _kb_number()},
+                    {
+                        "own_delivery": _kb_object(
+                            {
+                                "min_purchases_per_year": _kb_number(0.0),
+                                "hours_per_customer": _kb_number(0.0),
+                                "hours_per_person": _kb_number(1.0),
+                            }
+                        )
+                    },
+                ),
             ]
         }
     )

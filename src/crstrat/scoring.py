@@ -43,7 +43,8 @@ class Context:
     #: units of the answers' currency per unit of the base's cost currency
     rate: float = 1.0
     economics: Economics | None = None
-    #: the segment's most valuable customers, planned apart (the customer pyramid)
+    #: the top of the segment's customer pyramid, planned apart: a top tier that is
+    #: at most mix.top_tier_max_customers_share of the segment's customers
     top_tier: bool = False
 
 
@@ -166,6 +167,8 @@ def type_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float 
     ``contact_share`` < 1 prices the type as a fallback that only part of the
     customers reach. Contacts follow purchases (contact_factor); a type with a
     counter price costs that where the segment meets customers in person;
+    a named person who delivers the service in person to customers few enough
+    for one book costs only their added time (``own_delivery``);
     beyond ``scale_from_customers`` per-customer costs grow sub-linearly; below
     ``small_plan_below`` the fixed cost shrinks (smaller plans of the same tools);
     people are fractional. Every amount of the base is converted at ``ctx.rate``.
@@ -191,7 +194,18 @@ def type_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float 
     people = 0.0
     if cost.book_size is not None:
         value = ctx.customer_value / ctx.rate
-        people = reached / book_size(cost.book_size, value, ctx.market, ctx.complexity)
+        book = book_size(cost.book_size, value, ctx.market, ctx.complexity)
+        people = reached / book
+        own = cost.own_delivery
+        if (
+            own is not None
+            and "in_person" in ctx.channels
+            and ctx.segment.purchases_per_year >= own.min_purchases_per_year
+            and reached <= book
+        ):
+            # the person who delivers the service is every customer's named
+            # contact already: only their added time counts
+            people = reached * own.hours_per_customer / own.hours_per_person
     elif cost.accounts_per_person:
         people = reached / cost.accounts_per_person[ctx.market]
     fixed = cost.fixed_per_year
