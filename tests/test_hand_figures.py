@@ -305,6 +305,7 @@ def test_the_trainer_is_the_named_person(cli: Cli, tmp_path: Path) -> None:
     tool = 5_000 * (50 / 10_000) ** 0.5  # 353.55
     assert costs(plan)["dedicated_personal_assistance"] == round(tool + people * 120_000, 2)
     assert plan["mix"][0]["type"] == "dedicated_personal_assistance"  # 4,103.55 fits 7,200
+    assert "named contact already" in plan["mix"][0]["why"]
     assert not any("would cost" in w for w in plan["warnings"])
     staffing = {s["type"]: s for s in plan["staffing"]}
     assert staffing["dedicated_personal_assistance"]["people"] == pytest.approx(people, abs=1e-3)

@@ -1,27 +1,41 @@
-"""The held-out strategist cases (tests/heldout/): measured, never tuned on.
+"""The strategist cases written without sight of the code (tests/heldout*/).
 
-Written by a strategist who had not seen the code (tests/heldout/README.md).
-The advice's choices must agree with them at least as often as the advice did
-before the economics were added (91.5%); the economics checks follow the
-contract's formulas and must all hold.
+Each folder was written by a strategist who had not seen crstrat's code,
+knowledge base or README (their READMEs say how each set was used since: the
+first three are validation sets now, and the second half of tests/heldout4 was
+never read case by case). The advice must keep agreeing with them at least as
+often as it does today, give or take one or two checks, and every economics
+figure (worked out by hand from the contract's formulas) must hold.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from casecheck import score_folder
 
-HELDOUT = Path(__file__).parent / "heldout"
-MIN_SHARE = 0.9
+HERE = Path(__file__).parent
+
+#: folder, (checks it holds at least, share of them that must pass)
+FLOORS = {
+    "heldout": (160, 0.97),  # 167 of 170 on 2026-11-29
+    "heldout2": (160, 0.93),  # 159 of 168
+    "heldout3": (190, 0.94),  # 189 of 198
+    "heldout4": (200, 0.93),  # 194 of 206
+}
 
 
-def test_held_out_cases_agree_with_the_advice() -> None:
-    passed, total, failures = score_folder(HELDOUT)
-    assert total >= 160, total
-    assert passed / total >= MIN_SHARE, (passed, total, failures)
+@pytest.mark.parametrize("folder", list(FLOORS))
+def test_held_out_cases_agree_with_the_advice(folder: str) -> None:
+    passed, total, failures = score_folder(HERE / folder)
+    least, share = FLOORS[folder]
+    assert total >= least, total
+    assert passed / total >= share, (passed, total, failures)
 
 
-def test_held_out_economics_follow_the_contract() -> None:
-    _, _, failures = score_folder(HELDOUT)
+@pytest.mark.parametrize("folder", list(FLOORS))
+def test_held_out_economics_follow_the_contract(folder: str) -> None:
+    _, _, failures = score_folder(HERE / folder)
     assert not [f for f in failures if "economics" in f]

@@ -50,7 +50,7 @@ from .model import (
     Tactic,
     TierPlan,
 )
-from .scoring import Context, Terms, context, rank, type_cost
+from .scoring import Context, Terms, context, delivers_own, rank, type_cost
 
 Candidates = list[RankedType]
 
@@ -486,6 +486,24 @@ def _staffing(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
         )
 
 
+def _say_who_delivers(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
+    """A named person who delivers the service: say so in the entry's reason."""
+    for i, entry in enumerate(choice.mix):
+        rel_type = kb.type(entry.type)
+        own = rel_type.cost.own_delivery
+        if entry.role == "fallback" or own is None:
+            continue
+        if delivers_own(rel_type, ctx, ctx.segment.customers):
+            hours = f"{own.hours_per_customer:g} hour" + (
+                "" if own.hours_per_customer == 1 else "s"
+            )
+            why = (
+                f"{entry.why}; whoever delivers the service is each customer's named contact "
+                f"already, so it takes only their added time, about {hours} a year a customer"
+            )
+            choice.mix[i] = entry._replace(why=why)
+
+
 def _decide(kb: KnowledgeBase, ctx: Context, *, stated: bool = True) -> _Choice:
     """Candidates, constraints, the primary, supports, fallback and staffing for ``ctx``.
 
@@ -496,6 +514,7 @@ def _decide(kb: KnowledgeBase, ctx: Context, *, stated: bool = True) -> _Choice:
     choice = _primary(kb, ctx, rank(kb, ctx))
     _human_backing(kb, ctx, choice)
     _staffing(kb, ctx, choice)
+    _say_who_delivers(kb, ctx, choice)
     if stated:
         choice.warnings[:0] = _expectation_warnings(kb, ctx, choice)
     return choice

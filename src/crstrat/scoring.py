@@ -161,6 +161,20 @@ def book_size(book: BookSize, value: float, market: str, complexity: str) -> flo
     return min(book.maximum[market], max(book.minimum, accounts))
 
 
+def delivers_own(rel_type: RelationshipType, ctx: Context, reached: float) -> bool:
+    """Whether the person who delivers the service is the named contact of these
+    ``reached`` customers (``cost.own_delivery``): met in person often enough, and
+    few enough for one person's book."""
+    cost = rel_type.cost
+    own = cost.own_delivery
+    if own is None or cost.book_size is None or "in_person" not in ctx.channels:
+        return False
+    if ctx.segment.purchases_per_year < own.min_purchases_per_year:
+        return False
+    value = ctx.customer_value / ctx.rate
+    return reached <= book_size(cost.book_size, value, ctx.market, ctx.complexity)
+
+
 def type_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float = 1.0) -> TypeCost:
     """A type's yearly cost for a segment and its people (the formula: knowledge/README.md).
 
@@ -194,15 +208,9 @@ def type_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float 
     people = 0.0
     if cost.book_size is not None:
         value = ctx.customer_value / ctx.rate
-        book = book_size(cost.book_size, value, ctx.market, ctx.complexity)
-        people = reached / book
+        people = reached / book_size(cost.book_size, value, ctx.market, ctx.complexity)
         own = cost.own_delivery
-        if (
-            own is not None
-            and "in_person" in ctx.channels
-            and ctx.segment.purchases_per_year >= own.min_purchases_per_year
-            and reached <= book
-        ):
+        if own is not None and delivers_own(rel_type, ctx, reached):
             # the person who delivers the service is every customer's named
             # contact already: only their added time counts
             people = reached * own.hours_per_customer / own.hours_per_person
