@@ -119,12 +119,17 @@ def test_tactics_need_an_available_channel(kb: KnowledgeBase) -> None:
         assert not chosen.tactic.channels or "in_person" in chosen.tactic.channels
 
 
-DEVELOPERS = Segment(
-    name="Developers",
-    expectation="self_service",
+def segment(name: str, expectation: str, **fields: object) -> Segment:
+    """A segment buying 12 times a year, with the fields given."""
+    base: dict[str, object] = {"goals": ("retain",), "customers": 3000, "purchases_per_year": 12}
+    return Segment(name=name, expectation=expectation, **{**base, **fields})  # type: ignore[arg-type]
+
+
+DEVELOPERS = segment(
+    "Developers",
+    "self_service",
     goals=("acquire", "retain"),
     customers=80_000,
-    purchases_per_year=12,
     spend_per_purchase=20,
     market="b2b",
     complexity="high",
@@ -145,9 +150,9 @@ def test_customers_who_help_themselves_get_what_they_expect(kb: KnowledgeBase) -
 
 
 def _players(share: float) -> Segment:
-    return Segment(
-        name="Players",
-        expectation="automated_services",
+    return segment(
+        "Players",
+        "automated_services",
         goals=("retain", "expand"),
         customers=600_000,
         purchases_per_year=8,
@@ -182,12 +187,10 @@ def test_a_tier_of_half_the_customers_is_planned_by_score_without_warnings(
 
 
 def test_a_type_already_in_place_is_kept_when_it_costs_little(kb: KnowledgeBase) -> None:
-    teams = Segment(
-        name="Teams",
-        expectation="personal_assistance",
+    teams = segment(
+        "Teams",
+        "personal_assistance",
         goals=("retain", "expand"),
-        customers=3000,
-        purchases_per_year=12,
         spend_per_purchase=400,
         market="b2b",
         channels=("web", "app", "email", "chat", "phone"),
@@ -201,15 +204,7 @@ def test_a_type_already_in_place_is_kept_when_it_costs_little(kb: KnowledgeBase)
 
 
 def test_communities_can_meet_in_person(kb: KnowledgeBase) -> None:
-    club = Segment(
-        name="Readers",
-        expectation="communities",
-        goals=("retain",),
-        customers=3000,
-        purchases_per_year=10,
-        spend_per_purchase=20,
-        channels=("in_person",),
-    )
+    club = segment("Readers", "communities", spend_per_purchase=20, channels=("in_person",))
     plan = plan_for(kb, club)
     fit = next(r for r in plan.ranked("communities").reasons if r.criterion == "channels")
     assert fit.fit > 0
