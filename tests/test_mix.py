@@ -208,3 +208,14 @@ def test_communities_can_meet_in_person(kb: KnowledgeBase) -> None:
     plan = plan_for(kb, club)
     fit = next(r for r in plan.ranked("communities").reasons if r.criterion == "channels")
     assert fit.fit > 0
+
+
+def test_a_forum_the_business_names_brings_its_community(kb: KnowledgeBase) -> None:
+    # developers who expect documentation: communities is far from that (0.3), so a
+    # second support needs a reason of its own: the forum the business says it runs
+    named = plan_for(kb, DEVELOPERS)
+    assert [e.type for e in named.mix][:3] == ["self_service", "automated_services", "communities"]
+    without = plan_for(kb, dataclasses.replace(DEVELOPERS, channels=("web", "email")))
+    assert "communities" not in [e.type for e in without.mix]
+    defaults = plan_for(kb, dataclasses.replace(DEVELOPERS, channels=None))  # not named
+    assert "communities" not in [e.type for e in defaults.mix]

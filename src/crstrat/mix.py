@@ -43,6 +43,7 @@ from .model import (
     MixEntry,
     Plan,
     RankedType,
+    RelationshipType,
     Segment,
     SegmentPlan,
     Staffing,
@@ -363,6 +364,18 @@ def _earns_place(
     )
 
 
+def _opens_a_format(
+    kb: KnowledgeBase, ctx: Context, choice: _Choice, rel_type: RelationshipType
+) -> bool:
+    """Whether the type runs in a format the answers name (not the defaults) that no
+    type in the mix uses yet: a forum the business runs is where its customers meet."""
+    named = ctx.segment.channels
+    if named is None:
+        return False
+    used = {c for e in choice.mix for c in kb.type(e.type).fit.channels}
+    return bool(set(rel_type.fit.channels) & set(named) - used)
+
+
 def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) -> None:
     """Add support types that each earn their place and do a job of their own."""
     rules = kb.mix
@@ -374,7 +387,11 @@ def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) 
             break
         rel_type = kb.type(candidate.type)
         available = remaining - (0.0 if rel_type.human else reserve)
-        extra = rules.extra_support_min_fit if supports else {}
+        extra = (
+            rules.extra_support_min_fit
+            if supports and not _opens_a_format(kb, ctx, choice, rel_type)
+            else {}
+        )
         if (
             rel_type.job in jobs
             or _fit(candidate, "channels") == 0
