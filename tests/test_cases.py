@@ -38,7 +38,7 @@ EXPECT_KEYS = {"primary", "horizon", "warning", "not_in_mix", "in_mix", "why"}
 # suite, so it is removed rather than forgotten.
 XFAIL: dict[tuple[str, str, str], str] = {
     ("bakery_expects_cocreation", "Regulars", "primary"): (
-        "since 2026-11-29 a business with few customers buys smaller plans of the same tools: "
+        "since 2026-11-29 a segment with few customers runs on smaller plans of the same tools: "
         "self-service pages cost about 1,650 a year for 600 regulars and score 0.70 against "
         "0.66 for personal help at the counter, where the strategist leads with the counter staff"
     ),

@@ -100,7 +100,8 @@ def test_bakery_costs(cli: Cli, tmp_path: Path) -> None:
     assert found["communities"] == 11_450.0  # 10,000 + 1,000 x 0.05 + 1,000 / 50,000 x 70,000
     assert found["co_creation"] == 15_500.0  # 15,000 + 1,000 x 0.50
     # book: 28 x (1,000,000 / 240) ** 0.67 = about 7,460, capped at 500 -> 2 people
-    # a small plan of the tool, 5,000 x 0.316 = 1,581.14, and 2 people x 120,000
+    # (1,000 customers are two books: too many for whoever serves them to be the
+    # named contact of any); a small plan of the tool, 5,000 x 0.316 = 1,581.14
     assert found["dedicated_personal_assistance"] == round(5_000 * small + 240_000, 2)
 
 
@@ -342,3 +343,21 @@ def test_a_person_with_many_calls_gets_a_help_centre(cli: Cli, tmp_path: Path) -
     assert costs(plan)["self_service"] == 13_000.0
     assert "self_service" in helps
     assert "86,400" in helps["self_service"]["why"]
+
+
+def test_a_person_beyond_one_book_is_priced_without_a_cliff(cli: Cli, tmp_path: Path) -> None:
+    # 600 clients, more than one book (500, the B2C cap at 2,880 a year): whoever
+    # delivers the service is the named contact of 2 x 500 - 600 = 400 of them,
+    # named managers look after the other 200
+    plan = plan_segment(cli, tmp_path, {**TRAINER, "customers": 600, "budget_share": 0.5})
+    people = 400 * 1 / 1_600 + 200 / 500
+    tool = 5_000 * (600 / 10_000) ** 0.5
+    assert costs(plan)["dedicated_personal_assistance"] == round(tool + people * 120_000, 2)
+    # one client more than a book costs about what one client does, not a jump
+    edge = [
+        costs(plan_segment(cli, tmp_path, {**TRAINER, "customers": n}))[
+            "dedicated_personal_assistance"
+        ]
+        for n in (500, 501)
+    ]
+    assert 0 < edge[1] - edge[0] < 500

@@ -745,6 +745,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "repeat_purchases_per_year",
         "retention_min_purchases_per_year",
         "lead_goal_min_purchases_per_year",
+        "retain_free_users",
         "titles",
     )
     scoring = meta.child("scoring").allow(
@@ -831,6 +832,11 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
                 horizon.number("lead_goal_min_purchases_per_year")
                 if "lead_goal_min_purchases_per_year" in horizon.data
                 else None
+            ),
+            retain_free_users=(
+                horizon.boolean("retain_free_users")
+                if "retain_free_users" in horizon.data
+                else False
             ),
         ),
         scoring=ScoringModel(

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from .economics import exchange_rate
-from .figures import listing, money, points, share, share_or_times
+from .figures import count, listing, money, points, share, share_or_times
 from .model import (
     Answers,
     ChosenTactic,
@@ -51,7 +51,7 @@ from .model import (
     Tactic,
     TierPlan,
 )
-from .scoring import Context, Terms, context, delivers_own, rank, type_cost
+from .scoring import Context, Terms, context, delivered_by_own, rank, type_cost
 
 Candidates = list[RankedType]
 
@@ -183,8 +183,10 @@ def _known_by_name(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[
     paid = [r for r in found if r.costing.affordable]
     if not paid:
         return found, ""
+    # less personal types give way; a more personal one a little over the budget
+    # (within reach, like every candidate) stays for the choice to weigh
     touch = max(kb.type(r.type).personal_touch for r in paid)
-    kept = [r for r in paid if kb.type(r.type).personal_touch >= touch]
+    kept = [r for r in found if kb.type(r.type).personal_touch >= touch]
     return kept, (
         "the top of the customer pyramid gets the most personal type its budget carries: "
         f"{listing([_lower(kb, r.type) for r in kept])}"
@@ -333,10 +335,14 @@ def _out_of_reach(
 
 def _deflection_saving(kb: KnowledgeBase, ctx: Context, choice: _Choice, type_id: str) -> float:
     """What a type saves a year (answers' currency) by answering its ``deflection``
-    share of the live contacts of the people already in the mix."""
-    rate = kb.type(type_id).deflection
-    people = [kb.type(e.type) for e in choice.mix if e.role != "fallback"]
-    return rate * sum(type_cost(t, ctx).contact_cost for t in people if t.human)
+    share of the live contacts of the people already in the mix, after the share
+    the supports already there answer (each takes its share of what is left)."""
+    in_mix = [kb.type(e.type) for e in choice.mix if e.role != "fallback"]
+    left = 1.0  # the share of live contacts the supports already in the mix leave
+    for rel_type in in_mix:
+        left *= 1 - rel_type.deflection
+    spend = sum(type_cost(t, ctx).contact_cost for t in in_mix if t.human)
+    return kb.type(type_id).deflection * left * spend
 
 
 def _earns_place(
@@ -347,7 +353,7 @@ def _earns_place(
     save more than it costs (deflection). None when it does not."""
     primary = _ranked(choice.ranking, choice.mix[0].type)
     if candidate.type in ctx.segment.existing:
-        return "is already in place (keeping it costs only its running cost), "
+        return "is already in place, and "
     if primary.score - candidate.score <= kb.mix.support_max_gap:
         return (
             f"scores {candidate.score:.2f}, close to the primary, and "
@@ -368,12 +374,14 @@ def _opens_a_format(
     kb: KnowledgeBase, ctx: Context, choice: _Choice, rel_type: RelationshipType
 ) -> bool:
     """Whether the type runs in a format the answers name (not the defaults) that no
-    type in the mix uses yet: a forum the business runs is where its customers meet."""
+    type in the mix uses yet and no person serves in: a forum the business runs is
+    where its customers meet one another."""
     named = ctx.segment.channels
     if named is None:
         return False
     used = {c for e in choice.mix for c in kb.type(e.type).fit.channels}
-    return bool(set(rel_type.fit.channels) & set(named) - used)
+    people = {c for t in kb.types if t.human for c in t.fit.channels}
+    return bool(set(rel_type.fit.channels) & set(named) - used - people)
 
 
 def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) -> None:
@@ -498,9 +506,12 @@ def _staffing(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
         reach = primary.fallback_share.get(ctx.complexity, 0.0) if entry.role == "fallback" else 1.0
         people = type_cost(rel_type, ctx, contact_share=reach).people
         customers = ctx.segment.customers * reach
-        choice.staffing.append(
-            Staffing(entry.type, people, customers / people if people > 0 else customers)
-        )
+        per_person = customers / people if people > 0 else customers
+        if delivered_by_own(rel_type, ctx, customers) >= customers:
+            # the people are hours of whoever delivers the service, who is the
+            # named contact of all of them: not a book of customers / people
+            per_person = customers
+        choice.staffing.append(Staffing(entry.type, people, per_person))
 
 
 def _say_who_delivers(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
@@ -510,15 +521,20 @@ def _say_who_delivers(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
         own = rel_type.cost.own_delivery
         if entry.role == "fallback" or own is None:
             continue
-        if delivers_own(rel_type, ctx, ctx.segment.customers):
-            hours = f"{own.hours_per_customer:g} hour" + (
-                "" if own.hours_per_customer == 1 else "s"
-            )
-            why = (
-                f"{entry.why}; whoever delivers the service is each customer's named contact "
-                f"already, so it takes only their added time, about {hours} a year a customer"
-            )
-            choice.mix[i] = entry._replace(why=why)
+        served = delivered_by_own(rel_type, ctx, ctx.segment.customers)
+        if not served:
+            continue
+        hours = f"{own.hours_per_customer:g} hour" + ("" if own.hours_per_customer == 1 else "s")
+        whom = (
+            "each customer's named contact already"
+            if served >= ctx.segment.customers
+            else f"the named contact of {count(served)} of these customers already"
+        )
+        why = (
+            f"{entry.why}; whoever delivers the service is {whom}, so it takes only "
+            f"their added time, about {hours} a year a customer"
+        )
+        choice.mix[i] = entry._replace(why=why)
 
 
 def _decide(kb: KnowledgeBase, ctx: Context, *, stated: bool = True) -> _Choice:
@@ -714,9 +730,7 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
     else:
         rest, top = split
         choice = _decide(kb, _part_context(kb, ctx, rest))
-        pyramid = seg.top_tier is not None and (
-            seg.top_tier.customers_share <= kb.mix.top_tier_max_customers_share
-        )
+        pyramid = top.customers <= kb.mix.top_tier_max_customers_share * seg.customers
         tier_ctx = dataclasses.replace(_part_context(kb, ctx, top), top_tier=pyramid)
         tier_choice = _decide(kb, tier_ctx, stated=False)
         top_tier = TierPlan(

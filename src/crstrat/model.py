@@ -272,6 +272,8 @@ class HorizonRule(NamedTuple):
     retention_min_purchases_per_year: float
     titles: Mapping[str, str]
     lead_goal_min_purchases_per_year: float | None = None
+    #: a goal to retain customers who pay nothing makes it long-term at any rate
+    retain_free_users: bool = False
 
 
 class ScoringModel(NamedTuple):
@@ -314,7 +316,8 @@ class MixRules(NamedTuple):
     #: the human fallback may take at most this share of the budget, by complexity
     fallback_max_budget_share: Mapping[str, float] = NO_FITS
     #: types whose customers prefer to help themselves: a complex offer does not
-    #: force a person on them
+    #: force a person on them, and the one they expect is their primary when the
+    #: budget carries it (the expectation constraint)
     self_directed_types: tuple[str, ...] = ()
 
 

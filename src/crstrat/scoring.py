@@ -53,8 +53,8 @@ def horizon_of(kb: KnowledgeBase, segment: Segment) -> str:
 
     Customers who buy often are a long-term relationship whatever the goal; a
     goal to retain or expand makes it long-term when they buy at least now and then;
-    a goal to retain users who pay nothing makes it long-term at any purchase rate
-    (they are kept by their use, not by purchases).
+    with ``retain_free_users``, a goal to retain users who pay nothing makes it
+    long-term at any purchase rate (they are kept by their use, not by purchases).
     """
     rule = kb.horizon
     buys = segment.purchases_per_year
@@ -64,7 +64,7 @@ def horizon_of(kb: KnowledgeBase, segment: Segment) -> str:
     if wants_more and buys >= rule.retention_min_purchases_per_year:
         return "long_term"
     pays_nothing = buys == 0 or segment.spend_per_purchase == 0
-    if pays_nothing and "retain" in segment.goals:
+    if rule.retain_free_users and pays_nothing and "retain" in segment.goals:
         return "long_term"
     lead = rule.lead_goal_min_purchases_per_year
     if lead is not None and segment.goals[0] in ("retain", "expand") and buys >= lead:
@@ -161,18 +161,28 @@ def book_size(book: BookSize, value: float, market: str, complexity: str) -> flo
     return min(book.maximum[market], max(book.minimum, accounts))
 
 
-def delivers_own(rel_type: RelationshipType, ctx: Context, reached: float) -> bool:
-    """Whether the person who delivers the service is the named contact of these
-    ``reached`` customers (``cost.own_delivery``): met in person often enough, and
-    few enough for one person's book."""
+def delivered_by_own(rel_type: RelationshipType, ctx: Context, reached: float) -> float:
+    """How many of the ``reached`` customers (a count) have the person who delivers
+    the service as their named contact (``cost.own_delivery``): all of them when
+    the segment meets them in person often enough and they fit in one named
+    person's book (a small practice); beyond one book, fewer and fewer, none from
+    two books on (2 x book - reached: no cliff at the book's edge); 0 when the
+    type has no ``own_delivery`` or the segment does not meet customers in person."""
     cost = rel_type.cost
     own = cost.own_delivery
     if own is None or cost.book_size is None or "in_person" not in ctx.channels:
-        return False
+        return 0.0
     if ctx.segment.purchases_per_year < own.min_purchases_per_year:
-        return False
+        return 0.0
+    return min(reached, max(0.0, 2 * named_book(rel_type, ctx) - reached))
+
+
+def named_book(rel_type: RelationshipType, ctx: Context) -> float:
+    """Accounts one named person looks after for this segment (its ``book_size``,
+    from a customer's yearly value converted back to the base's currency)."""
+    assert rel_type.cost.book_size is not None
     value = ctx.customer_value / ctx.rate
-    return reached <= book_size(cost.book_size, value, ctx.market, ctx.complexity)
+    return book_size(rel_type.cost.book_size, value, ctx.market, ctx.complexity)
 
 
 def type_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float = 1.0) -> TypeCost:
@@ -181,8 +191,8 @@ def type_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float 
     ``contact_share`` < 1 prices the type as a fallback that only part of the
     customers reach. Contacts follow purchases (contact_factor); a type with a
     counter price costs that where the segment meets customers in person;
-    a named person who delivers the service in person to customers few enough
-    for one book costs only their added time (``own_delivery``);
+    a named person who delivers the service in person costs only their added
+    time for a small practice's customers (``own_delivery``, ``delivered_by_own``);
     beyond ``scale_from_customers`` per-customer costs grow sub-linearly; below
     ``small_plan_below`` the fixed cost shrinks (smaller plans of the same tools);
     people are fractional. Every amount of the base is converted at ``ctx.rate``.
@@ -207,18 +217,19 @@ def type_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float 
         variable *= scale * math.pow(reached / scale, cost.scale_exponent) / reached
     people = 0.0
     if cost.book_size is not None:
-        value = ctx.customer_value / ctx.rate
-        people = reached / book_size(cost.book_size, value, ctx.market, ctx.complexity)
-        own = cost.own_delivery
-        if own is not None and delivers_own(rel_type, ctx, reached):
-            # the person who delivers the service is every customer's named
-            # contact already: only their added time counts
-            people = reached * own.hours_per_customer / own.hours_per_person
+        # the person who delivers the service is the named contact of a small
+        # practice's customers, for their added time; the others get named managers
+        own = delivered_by_own(rel_type, ctx, reached)
+        people = (reached - own) / named_book(rel_type, ctx)
+        if cost.own_delivery is not None and own:
+            people += (
+                own * cost.own_delivery.hours_per_customer / cost.own_delivery.hours_per_person
+            )
     elif cost.accounts_per_person:
         people = reached / cost.accounts_per_person[ctx.market]
     fixed = cost.fixed_per_year
     if cost.small_plan_below and reached < cost.small_plan_below:
-        # a small business buys a smaller plan of the same tools
+        # a segment with few customers runs on a smaller plan of the same tools
         fixed *= math.pow(max(reached, 1.0) / cost.small_plan_below, cost.small_plan_exponent)
     total = fixed + variable + people * cost.cost_per_person
     if cost.contact_staff_cost_per_person:
