@@ -310,6 +310,8 @@ def test_the_trainer_is_the_named_person(cli: Cli, tmp_path: Path) -> None:
     assert not any("would cost" in w for w in plan["warnings"])
     staffing = {s["type"]: s for s in plan["staffing"]}
     assert staffing["dedicated_personal_assistance"]["people"] == pytest.approx(people, abs=1e-3)
+    # the contract's pair: customers / people (a full-time person's hours cover 1,600)
+    assert staffing["dedicated_personal_assistance"]["customers_per_person"] == 1_600.0
 
 
 def test_a_named_manager_met_by_phone_is_a_hired_one(cli: Cli, tmp_path: Path) -> None:

@@ -506,11 +506,9 @@ def _staffing(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
         reach = primary.fallback_share.get(ctx.complexity, 0.0) if entry.role == "fallback" else 1.0
         people = type_cost(rel_type, ctx, contact_share=reach).people
         customers = ctx.segment.customers * reach
+        # customers / people, always (the contract's pair): for whoever delivers the
+        # service, the customers a full-time person's hours would cover
         per_person = customers / people if people > 0 else customers
-        if delivered_by_own(rel_type, ctx, customers) >= customers:
-            # the people are hours of whoever delivers the service, who is the
-            # named contact of all of them: not a book of customers / people
-            per_person = customers
         choice.staffing.append(Staffing(entry.type, people, per_person))
 
 
