@@ -21,8 +21,8 @@ all in this one module. The assumptions used (USD a year):
   per book of 10 (B2B) or 28 (B2C) x (1,000,000 / yearly value) ** 0.67
   accounts, x1.5 / 1 / 0.7 by complexity, between 5 and 150 (B2B) or 500 (B2C);
   people in fractions. Customers met in person at least twice a year, all in one
-  book: the person who delivers the service is their named contact, one hour a
-  year each out of 1,600
+  book: the person who delivers the service is their named contact, adding 33% of
+  a named manager's time each (tapering to none at two books)
 - self-service: 5,000 fixed + contacts (1 / 2 / 4) x 0.10
 - automated services: 25,000 fixed + 0.25 a customer + contacts (1 / 2 / 4) x 0.50
 - below 10,000 customers, the fixed cost of self-service, automated services and
@@ -301,17 +301,19 @@ def test_the_trainer_is_the_named_person(cli: Cli, tmp_path: Path) -> None:
     plan = plan_segment(cli, tmp_path, TRAINER)
     assert plan["budget"] == 7_200.0  # 50 x 48 x 60 x 5%
     # book for 2,880 a year: 28 x (1,000,000 / 2,880) ** 0.67, capped at 500 >= 50, and
-    # 48 visits a year in person: one hour a year per client out of 1,600
-    people = 50 * 1 / 1_600
+    # 48 visits a year in person: the trainer adds 33% of a named manager's time
+    people = 50 * 0.33 / 500
     tool = 5_000 * (50 / 10_000) ** 0.5  # 353.55
     assert costs(plan)["dedicated_personal_assistance"] == round(tool + people * 120_000, 2)
-    assert plan["mix"][0]["type"] == "dedicated_personal_assistance"  # 4,103.55 fits 7,200
+    assert plan["mix"][0]["type"] == "dedicated_personal_assistance"  # 4,313.55 fits 7,200
     assert "named contact already" in plan["mix"][0]["why"]
     assert not any("would cost" in w for w in plan["warnings"])
     staffing = {s["type"]: s for s in plan["staffing"]}
     assert staffing["dedicated_personal_assistance"]["people"] == pytest.approx(people, abs=1e-3)
-    # the contract's pair: customers / people (a full-time person's hours cover 1,600)
-    assert staffing["dedicated_personal_assistance"]["customers_per_person"] == 1_600.0
+    # the contract's pair: customers / people
+    assert staffing["dedicated_personal_assistance"]["customers_per_person"] == round(
+        50 / people, 1
+    )
 
 
 def test_a_named_manager_met_by_phone_is_a_hired_one(cli: Cli, tmp_path: Path) -> None:
@@ -352,7 +354,7 @@ def test_a_person_beyond_one_book_is_priced_without_a_cliff(cli: Cli, tmp_path: 
     # delivers the service is the named contact of 2 x 500 - 600 = 400 of them,
     # named managers look after the other 200
     plan = plan_segment(cli, tmp_path, {**TRAINER, "customers": 600, "budget_share": 0.5})
-    people = 400 * 1 / 1_600 + 200 / 500
+    people = (400 * 0.33 + 200) / 500
     tool = 5_000 * (600 / 10_000) ** 0.5
     assert costs(plan)["dedicated_personal_assistance"] == round(tool + people * 120_000, 2)
     # one client more than a book costs about what one client does, not a jump

@@ -436,13 +436,10 @@ def _own_delivery(staff: _Reader) -> OwnDelivery:
         raise staff.fail(
             "own_delivery", "needs a book_size: it applies to customers one book holds"
         )
-    own = staff.child("own_delivery").allow(
-        "min_purchases_per_year", "hours_per_customer", "hours_per_person"
-    )
+    own = staff.child("own_delivery").allow("min_purchases_per_year", "added_share")
     return OwnDelivery(
         min_purchases_per_year=own.number("min_purchases_per_year", 0.0),
-        hours_per_customer=own.number("hours_per_customer", 0.0),
-        hours_per_person=own.number("hours_per_person", 1.0),
+        added_share=own.number("added_share", 0.0, 1.0),
     )
 
 

@@ -522,7 +522,6 @@ def _say_who_delivers(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
         served = delivered_by_own(rel_type, ctx, ctx.segment.customers)
         if not served:
             continue
-        hours = f"{own.hours_per_customer:g} hour" + ("" if own.hours_per_customer == 1 else "s")
         whom = (
             "each customer's named contact already"
             if served >= ctx.segment.customers
@@ -530,7 +529,7 @@ def _say_who_delivers(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
         )
         why = (
             f"{entry.why}; whoever delivers the service is {whom}, so it takes only "
-            f"their added time, about {hours} a year a customer"
+            f"their added time, about {share(own.added_share)} of a named manager's time"
         )
         choice.mix[i] = entry._replace(why=why)
 

@@ -111,11 +111,11 @@ class OwnDelivery(NamedTuple):
     """A named person who delivers the service themselves (a trainer, a tutor, a
     small firm's owner): customers who come in person at least
     ``min_purchases_per_year`` times, few enough for one person's book, cost only
-    ``hours_per_customer`` of that person's year of ``hours_per_person`` hours."""
+    ``added_share`` (0..1) of the time a named manager would give each of them:
+    the sessions carry the rest."""
 
     min_purchases_per_year: float
-    hours_per_customer: float
-    hours_per_person: float
+    added_share: float
 
 
 class CostModel(NamedTuple):

@@ -467,8 +467,7 @@ def _relationship_type() -> Schema:
                         "own_delivery": _kb_object(
                             {
                                 "min_purchases_per_year": _kb_number(0.0),
-                                "hours_per_customer": _kb_number(0.0),
-                                "hours_per_person": _kb_number(1.0),
+                                "added_share": _kb_number(0.0, 1.0),
                             }
                         )
                     },

@@ -220,11 +220,8 @@ def type_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float 
         # the person who delivers the service is the named contact of a small
         # practice's customers, for their added time; the others get named managers
         own = delivered_by_own(rel_type, ctx, reached)
-        people = (reached - own) / named_book(rel_type, ctx)
-        if cost.own_delivery is not None and own:
-            people += (
-                own * cost.own_delivery.hours_per_customer / cost.own_delivery.hours_per_person
-            )
+        added = cost.own_delivery.added_share if cost.own_delivery is not None else 1.0
+        people = (reached - own + own * added) / named_book(rel_type, ctx)
     elif cost.accounts_per_person:
         people = reached / cost.accounts_per_person[ctx.market]
     fixed = cost.fixed_per_year
