@@ -650,6 +650,48 @@ def test_sigterm_during_the_questions_keeps_a_draft(tmp_path: Path) -> None:
     assert "company: Stopped Ltd" in (tmp_path / DRAFT_NAME).read_text()
 
 
+# A prompt whose history receives SIGTERM while it loads: the signal lands inside one
+# of prompt_toolkit's own tasks, where an exception is printed with a traceback and
+# "Press ENTER to continue" (CI saw it once in five runs of the test above).
+_SIGNAL_IN_A_PROMPT_TASK = """
+import os, signal
+from prompt_toolkit import PromptSession
+from prompt_toolkit.history import History
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from crstrat.process import Signalled, stopping_signals
+
+class Stopped(History):
+    def load_history_strings(self):
+        os.kill(os.getpid(), signal.SIGTERM)
+        return []
+
+    def store_string(self, string):
+        pass
+
+with create_pipe_input() as keys, stopping_signals():
+    keys.send_text("\\r\\r")  # answers ENTER if the prompt waited for it
+    try:
+        PromptSession(history=Stopped(), input=keys, output=DummyOutput()).prompt("? ")
+        print("answered")
+    except Signalled as stop:
+        print("stopped", stop.signum)
+"""
+
+
+def test_a_signal_inside_a_prompt_task_stops_the_prompt_quietly() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _SIGNAL_IN_A_PROMPT_TASK],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    shown = result.stdout + result.stderr
+    assert result.stdout.strip() == "stopped 15", shown
+    assert "Traceback" not in shown and "Press ENTER" not in shown
+
+
 def test_a_dumb_terminal_is_asked_a_line_at_a_time_without_escapes(tmp_path: Path) -> None:
     environment = {**env(), "TERM": "dumb"}
     child = pexpect.spawn(

@@ -34,7 +34,23 @@ def _on_signal(signum: int, frame: object) -> None:
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
         return
+    if _stop_prompt(Signalled(signum)):
+        return
     raise Signalled(signum)
+
+
+def _stop_prompt(stop: Signalled) -> bool:
+    """End a running prompt_toolkit application with ``stop``, so that its ``run()``
+    raises it where crstrat waits for an answer. Raised here instead, it could land
+    inside one of the application's own tasks (loading its history, say), which
+    prints a traceback and waits for ENTER. False when no prompt is running; never
+    imports prompt_toolkit."""
+    current = sys.modules.get("prompt_toolkit.application.current")
+    app = current.get_app_or_none() if current is not None else None
+    if app is None or not app.is_running or app.future is None or app.future.done():
+        return False
+    app.exit(exception=stop)
+    return True
 
 
 class _ClosedStream(io.TextIOBase):
