@@ -17,7 +17,7 @@ import io
 import os
 import shutil
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
@@ -148,10 +148,16 @@ def _name_and_figure(name: Text, figure: Text) -> _NameAndFigure:
     return _NameAndFigure(name, figure)
 
 
-def _mix_rows(plan: Plan, mix: tuple[MixEntry, ...], kb: KnowledgeBase) -> Table:
+def _labelled(justify: Literal["left", "right"]) -> Table:
+    """Two columns: a short label that never wraps, then the text, which takes the rest."""
     grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
+    grid.add_column(justify=justify, no_wrap=True)
     grid.add_column(ratio=1)
+    return grid
+
+
+def _mix_rows(plan: Plan, mix: tuple[MixEntry, ...], kb: KnowledgeBase) -> Table:
+    grid = _labelled("left")
     for entry in mix:
         name = _name_and_figure(
             _t(kb.type(entry.type).name, "bold"), _t(money(entry.annual_cost, plan.currency))
@@ -198,9 +204,7 @@ def _steps(seg: SegmentPlan) -> list[RenderableType]:
     """How the decision went, step by step (the plan's ``steps``)."""
     if not seg.steps:
         return []
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1)
+    grid = _labelled("left")
     for step in seg.steps:
         grid.add_row(_t(step.step.replace("_", " "), "cyan"), _t(step.text))
     return [Text(), _heading("How the mix was decided", ""), grid]
@@ -209,9 +213,7 @@ def _steps(seg: SegmentPlan) -> list[RenderableType]:
 def _tactics(seg: SegmentPlan) -> list[RenderableType]:
     if not seg.tactics:
         return []
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1)
+    grid = _labelled("left")
     for chosen in seg.tactics:
         grid.add_row(
             _t(chosen.goal, "cyan"),
@@ -279,9 +281,7 @@ def _rows(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, ascii_only: bool) -> 
 def _ranking_stacked(rows: list[_Row], width: int) -> Table:
     """Two lines a type: its name and score, then its cost and its bar (three
     lines, the bar under the cost, when both do not fit on one)."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(ratio=1)
+    grid = _labelled("right")
     pad = max(len(row.used) for row in rows) + 1
     number = len(str(len(rows))) + 1
     one_line = number + max(len(row.cost) for row in rows) + 1 + BAR_CELLS + 1 + pad <= width
@@ -352,9 +352,7 @@ def _reasons(seg: SegmentPlan, kb: KnowledgeBase) -> list[RenderableType]:
                     "dim",
                 )
             )
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(justify="right", no_wrap=True)
-        grid.add_column(ratio=1)
+        grid = _labelled("right")
         for reason in sorted(ranked.reasons, key=lambda r: -r.contribution):
             grid.add_row(f"{reason.contribution:.2f}", _t(reason.text))
         parts.append(grid)
