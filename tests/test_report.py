@@ -16,7 +16,7 @@ import sys
 import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 from conftest import GOLDEN, assert_golden
 from crstrat import __version__
 from crstrat.knowledge import builtin_location
-from crstrat.model import KnowledgeBase
+from crstrat.model import CostTip, KnowledgeBase
 from crstrat.render.report import builtin_template, chart_label, markdown_to_html, md
 
 Cli = Any
@@ -299,17 +299,6 @@ def test_cost_tips_only_when_the_budget_is_tight(cli: Cli, tmp_path: Path) -> No
     assert "of the budget. Ways to spend less:" in tight
 
 
-class FormatTip(NamedTuple):
-    """A cost tip that names the formats it needs (a knowledge base may add them)."""
-
-    id: str
-    title: str
-    summary: str
-    types: tuple[str, ...] = ()
-    source: str | None = None
-    channels: tuple[str, ...] = ()
-
-
 @pytest.mark.parametrize(("formats", "shown"), [(("email",), False), (("forum", "email"), True)])
 def test_a_tip_needing_a_format_the_segment_lacks_is_left_out(
     kb: KnowledgeBase, formats: tuple[str, ...], shown: bool
@@ -319,7 +308,7 @@ def test_a_tip_needing_a_format_the_segment_lacks_is_left_out(
     from crstrat.render.report import report_context
     from crstrat.whatif import what_if_plan
 
-    tip = FormatTip("peer", "Let customers help each other", "In a forum...", (), None, ("forum",))
+    tip = CostTip("peer", "Let customers help each other", "In a forum...", channels=("forum",))
     custom = kb._replace(cost_tips=(tip,))
     segment = Segment(
         name="Shop",
