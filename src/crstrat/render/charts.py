@@ -365,14 +365,19 @@ def _short_share(cost: float, budget: float) -> str:
     return share(fraction) if fraction < 2 else f"{fraction:,.0f}x"
 
 
-def score_breakdown(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_id: str) -> Chart:
-    """Each type's score (0 to 1) as stacked bars, a part per scoring criterion."""
-    criteria = [reason.criterion for reason in seg.ranking[0].reasons]
+def _names_with_roles(seg: SegmentPlan, kb: KnowledgeBase) -> list[str]:
+    """Each ranked type's name, with its role when it is in the mix ("Self-service (support)")."""
     roles = {entry.type: entry.role for entry in seg.mix}
-    names = [
+    return [
         kb.type(r.type).name + (f" ({roles[r.type]})" if r.type in roles else "")
         for r in seg.ranking
     ]
+
+
+def score_breakdown(plan: Plan, seg: SegmentPlan, kb: KnowledgeBase, chart_id: str) -> Chart:
+    """Each type's score (0 to 1) as stacked bars, a part per scoring criterion."""
+    criteria = [reason.criterion for reason in seg.ranking[0].reasons]
+    names = _names_with_roles(seg, kb)
     figure, axes = _figure(0.45 * len(seg.ranking) + 2.4, BAR_CHART_INCHES)
     positions = list(range(len(seg.ranking)))[::-1]
     left = [0.0] * len(seg.ranking)
@@ -438,11 +443,7 @@ def retention_break_even(
     rise can pay for has no dark bar and says so. None without economics."""
     if seg.economics is None:
         return None
-    roles = {entry.type: entry.role for entry in seg.mix}
-    names = [
-        kb.type(r.type).name + (f" ({roles[r.type]})" if r.type in roles else "")
-        for r in seg.ranking
-    ]
+    names = _names_with_roles(seg, kb)
     needed = [r.break_even_retention_gain for r in seg.ranking]
     effects = [kb.type(r.type).retention_effect for r in seg.ranking]
     figure, axes = _figure(0.62 * len(seg.ranking) + 2.0, BAR_CHART_INCHES)
