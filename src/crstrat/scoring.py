@@ -168,13 +168,19 @@ def delivered_by_own(rel_type: RelationshipType, ctx: Context, reached: float) -
     person's book (a small practice); beyond one book, fewer and fewer, none from
     two books on (2 x book - reached: no cliff at the book's edge); 0 when the
     type has no ``own_delivery`` or the segment does not meet customers in person."""
-    cost = rel_type.cost
-    own = cost.own_delivery
-    if own is None or cost.book_size is None or "in_person" not in ctx.channels:
+    if rel_type.cost.book_size is None:
+        return 0.0
+    return _own_customers(rel_type, ctx, reached, named_book(rel_type, ctx))
+
+
+def _own_customers(rel_type: RelationshipType, ctx: Context, reached: float, book: float) -> float:
+    """delivered_by_own, for a type whose named person's ``book`` is known."""
+    own = rel_type.cost.own_delivery
+    if own is None or "in_person" not in ctx.channels:
         return 0.0
     if ctx.segment.purchases_per_year < own.min_purchases_per_year:
         return 0.0
-    return min(reached, max(0.0, 2 * named_book(rel_type, ctx) - reached))
+    return min(reached, max(0.0, 2 * book - reached))
 
 
 def named_book(rel_type: RelationshipType, ctx: Context) -> float:
@@ -219,9 +225,10 @@ def type_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float 
     if cost.book_size is not None:
         # the person who delivers the service is the named contact of a small
         # practice's customers, for their added time; the others get named managers
-        own = delivered_by_own(rel_type, ctx, reached)
+        book = named_book(rel_type, ctx)
+        own = _own_customers(rel_type, ctx, reached, book)
         added = cost.own_delivery.added_share if cost.own_delivery is not None else 1.0
-        people = (reached - own + own * added) / named_book(rel_type, ctx)
+        people = (reached - own + own * added) / book
     elif cost.accounts_per_person:
         people = reached / cost.accounts_per_person[ctx.market]
     fixed = cost.fixed_per_year
