@@ -9,8 +9,8 @@ each segment (and, apart, for its top tier when it has one):
 3. **Constraints**, each named in the plan's steps when it narrows the
    candidates: within reach of the budget (costs are estimates, so a little over
    is a trade-off, not a wall; when nothing is, free customers get the best type
-   that needs no staff per customer and paying ones the cheapest, with a
-   warning); then, each only while some candidates remain: pays for itself
+   that needs no staff per customer and paying ones the best fit among the
+   cheapest, with a warning); then, each only while some candidates remain: pays for itself
    (break-even retention gain against the type's plausible effect); copes with
    an offer that needs a lot of explanation, unless customers help themselves;
    a personal relationship for customers worth one many times over who ask for
@@ -300,7 +300,9 @@ def _out_of_reach(
     steps: list[Step],
 ) -> _Choice:
     """No type is within reach: free customers get the best type that needs no
-    staff per customer; paying ones the cheapest, with the budget it would take."""
+    staff per customer; paying ones the best fit among the cheapest (costing at
+    most ``over_budget_tolerance`` x the cheapest: costs are estimates), with the
+    budget it would take."""
     cur = ctx.currency
     seg = ctx.segment
     scalable = [r for r in deliverable if not kb.type(r.type).human]
@@ -317,12 +319,22 @@ def _out_of_reach(
             "advertisers, other segments)."
         )
     else:
-        primary = min(deliverable, key=lambda r: (r.costing.annual_cost, -r.score))
-        why = "the cheapest sensible option: no relationship type fits the budget"
+        # costs are estimates: the types within the tolerance of the cheapest
+        # cost about the same, and the best fit among them is the primary
+        cheapest = min(r.costing.annual_cost for r in deliverable)
+        limit = kb.mix.over_budget_tolerance * cheapest
+        primary = max(
+            (r for r in deliverable if r.costing.annual_cost <= limit), key=lambda r: r.score
+        )
+        why = (
+            f"no relationship type fits the budget; the best fit (score {primary.score:.2f}) "
+            f"among the cheapest, those costing at most {share(kb.mix.over_budget_tolerance - 1)} "
+            "more than the cheapest"
+        )
         warning = (
             f"No relationship type fits the budget of {money(ctx.budget, cur)} a year "
             f"({money(ctx.budget_per_customer, cur)} per customer) for '{seg.name}'. The "
-            f"cheapest, {_lower(kb, primary.type)}, costs "
+            f"best of the cheapest, {_lower(kb, primary.type)}, costs "
             f"{money(primary.costing.annual_cost, cur)} "
             f"({money(primary.costing.cost_per_customer, cur)} per customer); raise the budget "
             "to at least that, or raise what customers spend."
