@@ -288,7 +288,7 @@ def _primary(kb: KnowledgeBase, ctx: Context, ranking: tuple[RankedType, ...]) -
             "trade-off, not a reason to give it up. Plan the budget at that figure."
         )
     steps.append(Step("primary", f"{_name(kb, primary.type)}: {why}"))
-    mix = [MixEntry(primary.type, "primary", primary.costing.annual_cost, why)]
+    mix = [_entry(kb, ctx, primary, "primary", why)]
     return _Choice(ranking, mix, steps, warnings, [])
 
 
@@ -341,7 +341,7 @@ def _out_of_reach(
         )
     steps.append(Step("budget", "no type is within reach of the budget"))
     steps.append(Step("primary", f"{_name(kb, primary.type)}: {why}"))
-    mix = [MixEntry(primary.type, "primary", primary.costing.annual_cost, why)]
+    mix = [_entry(kb, ctx, primary, "primary", why)]
     return _Choice(ranking, mix, steps, [warning], [], out_of_reach=True)
 
 
@@ -428,7 +428,7 @@ def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) 
         if earns is None:
             continue
         why = earns + f"adds {rel_type.job} within the budget left"
-        choice.mix.append(MixEntry(candidate.type, "support", candidate.costing.annual_cost, why))
+        choice.mix.append(_entry(kb, ctx, candidate, "support", why))
         remaining -= candidate.costing.annual_cost
         jobs.add(rel_type.job)
         if rel_type.human:
@@ -524,26 +524,23 @@ def _staffing(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
         choice.staffing.append(Staffing(entry.type, people, per_person))
 
 
-def _say_who_delivers(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
-    """A named person who delivers the service: say so in the entry's reason."""
-    for i, entry in enumerate(choice.mix):
-        rel_type = kb.type(entry.type)
-        own = rel_type.cost.own_delivery
-        if entry.role == "fallback" or own is None:
-            continue
-        served = delivered_by_own(rel_type, ctx, ctx.segment.customers)
-        if not served:
-            continue
+def _entry(kb: KnowledgeBase, ctx: Context, ranked: RankedType, role: str, why: str) -> MixEntry:
+    """A primary or support of the mix, its reason saying when whoever delivers
+    the service is the customers' named contact already (``own_delivery``)."""
+    rel_type = kb.type(ranked.type)
+    own = rel_type.cost.own_delivery
+    served = delivered_by_own(rel_type, ctx, ctx.segment.customers) if own is not None else 0
+    if own is not None and served:
         whom = (
             "each customer's named contact already"
             if served >= ctx.segment.customers
             else f"the named contact of {count(served)} of these customers already"
         )
         why = (
-            f"{entry.why}; whoever delivers the service is {whom}, so it takes only "
+            f"{why}; whoever delivers the service is {whom}, so it takes only "
             f"their added time, about {share(own.added_share)} of a named manager's time"
         )
-        choice.mix[i] = entry._replace(why=why)
+    return MixEntry(ranked.type, role, ranked.costing.annual_cost, why)
 
 
 def _decide(kb: KnowledgeBase, ctx: Context, *, stated: bool = True) -> _Choice:
@@ -556,7 +553,6 @@ def _decide(kb: KnowledgeBase, ctx: Context, *, stated: bool = True) -> _Choice:
     choice = _primary(kb, ctx, rank(kb, ctx))
     _human_backing(kb, ctx, choice)
     _staffing(kb, ctx, choice)
-    _say_who_delivers(kb, ctx, choice)
     if stated:
         choice.warnings[:0] = _expectation_warnings(kb, ctx, choice)
     return choice
