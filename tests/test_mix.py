@@ -286,3 +286,51 @@ def test_in_person_alone_does_not_open_a_second_support(kb: KnowledgeBase) -> No
     supports = [e.type for e in plan.mix if e.role == "support"]
     assert supports[:1] == ["automated_services"]
     assert "communities" not in supports[1:]
+
+
+def test_a_support_that_pays_for_itself_needs_no_score(kb: KnowledgeBase) -> None:
+    # engineers support an API's business customers; documentation fits a
+    # technical business offer poorly on paper, but answering 18% of the
+    # engineers' contacts saves more than it costs, so it joins the mix
+    merchants = segment(
+        "Merchants",
+        "personal_assistance",
+        goals=("retain", "expand"),
+        market="b2b",
+        complexity="high",
+        customers=1200,
+        purchases_per_year=12,
+        spend_per_purchase=900,
+        channels=("email", "chat", "video", "web"),
+    )
+    plan = plan_for(kb, merchants)
+    docs = next(r for r in plan.ranking if r.type == "self_service")
+    assert docs.score < kb.mix.support_min_score
+    assert plan.mix[0].type == "personal_assistance"
+    (support,) = [e for e in plan.mix if e.type == "self_service"]
+    assert support.role == "support"
+    assert "saving" in support.why and "more than it costs" in support.why
+
+
+def test_a_poor_fit_already_in_place_is_not_kept_for_that_alone(kb: KnowledgeBase) -> None:
+    # a help centre already in place for forty key accounts: it fits them poorly
+    # (score under the floor) and, beside named managers, who answer no contact
+    # at a price per contact, it deflects nothing, so it is not kept
+    clients = segment(
+        "Clients",
+        "dedicated_personal_assistance",
+        goals=("retain",),
+        market="b2b",
+        complexity="high",
+        customers=40,
+        purchases_per_year=1,
+        spend_per_purchase=200_000,
+        channels=("phone", "email", "in_person", "web", "app"),
+        existing=("self_service",),
+    )
+    plan = plan_for(kb, clients)
+    docs = next(r for r in plan.ranking if r.type == "self_service")
+    assert docs.score < kb.mix.support_min_score
+    assert docs.costing.annual_cost < plan.budget - plan.mix[0].annual_cost  # room for it
+    assert "self_service" not in [e.type for e in plan.mix]
+    assert "self_service" in plan.existing.drop

@@ -361,12 +361,15 @@ def _earns_place(
     kb: KnowledgeBase, ctx: Context, choice: _Choice, candidate: RankedType
 ) -> str | None:
     """Why a support type earns its place beside the mix so far: the business runs
-    it already, its score is close to the primary's, or the live contacts it answers
-    save more than it costs (deflection). None when it does not."""
+    it already or its score is close to the primary's (either only when it scores
+    at least ``support_min_score``), or the live contacts it answers save more
+    than it costs (deflection). None when it does not."""
     primary = _ranked(choice.ranking, choice.mix[0].type)
-    if candidate.type in ctx.segment.existing:
+    # a type that fits poorly earns its place only by paying for itself
+    fits = candidate.score >= kb.mix.support_min_score
+    if fits and candidate.type in ctx.segment.existing:
         return "is already in place, and "
-    if primary.score - candidate.score <= kb.mix.support_max_gap:
+    if fits and primary.score - candidate.score <= kb.mix.support_max_gap:
         return (
             f"scores {candidate.score:.2f}, close to the primary, and "
             if candidate.score <= primary.score
@@ -375,6 +378,8 @@ def _earns_place(
     saving = _deflection_saving(kb, ctx, choice, candidate.type)
     if saving <= 0 or saving < candidate.costing.annual_cost:
         return None
+    # paying for itself is the case for it, whatever its score: documentation
+    # beside the engineers of a technical offer scores low on fit alone
     rate = share(kb.type(candidate.type).deflection)
     return (
         f"answers about {rate} of the live contacts instead of a person, saving "
@@ -415,7 +420,6 @@ def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) 
         if (
             rel_type.job in jobs
             or _fit(candidate, "channels") == 0
-            or candidate.score < rules.support_min_score
             or candidate.costing.annual_cost > available
             or any(
                 r.fit
