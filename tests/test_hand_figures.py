@@ -34,7 +34,7 @@ all in this one module. The assumptions used (USD a year):
 - co-creation: 15,000 fixed + 0.50 a customer
 - non-human types beyond 100,000 customers: variable costs x (n / 100,000) ** 0.7 / (n / 100,000)
 - budget: customers x purchases x spend x share (5% B2C, 10% B2B)
-- horizon: long-term at 2 purchases a year, or with a retain/expand goal at 0.5
+- horizon: long-term at 8 purchases a year, or with a retain/expand goal at 0.5
 - economics defaults (B2C): gross margin 0.5, retention 0.6, discount rate 0.1
 """
 

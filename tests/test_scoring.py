@@ -112,7 +112,11 @@ def test_named_managers_are_counted_in_fractions_of_a_person(kb: KnowledgeBase) 
 @pytest.mark.parametrize(
     ("purchases", "goals", "horizon"),
     [
-        (12, ("acquire",), "long_term"),
+        (12, ("acquire",), "long_term"),  # a regular every month: a habit, whatever the goal
+        (8, ("acquire",), "long_term"),
+        (6, ("acquire",), "transactional"),  # walk-ins the business only aims to win
+        (2, ("acquire",), "transactional"),  # drop-ins, travellers: one sale at a time
+        (2, ("acquire", "retain"), "long_term"),  # ... unless it aims to keep them too
         (0.2, ("acquire",), "transactional"),
         (1, ("retain",), "long_term"),
         (0.1, ("retain",), "long_term"),  # keeping them comes first: any purchase rate
