@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from conftest import run_installed
 from crstrat import __version__
 
@@ -149,3 +151,68 @@ def test_custom_knowledge_text_is_not_markup(cli: Cli, tmp_path: Path) -> None:
     assert explained.code == 0 and "Self [/] service" in explained.out
     plan = cli("plan", "--example", "software", "--kb", kb, "-f", "markdown").out
     assert "Self \\[/\\] service" in plan
+
+
+STDIN_ANSWERS = """\
+crstrat: 1
+company: Pipe Ltd
+segments:
+  - name: Regulars
+    expectation: personal_assistance
+    goal: [retain]
+    customers: 800
+    purchases_per_year: 20
+    spend_per_purchase: 6
+"""
+
+
+def test_answers_from_standard_input_plan_as_a_file_does(cli: Cli, in_tmp: Path) -> None:
+    Path("answers.yaml").write_text(STDIN_ANSWERS, encoding="utf-8")
+    from_file = cli("plan", "--answers", "answers.yaml", "-f", "json")
+    piped = cli("plan", "--answers", "-", "-f", "json", stdin=STDIN_ANSWERS)
+    assert piped.code == 0, piped.err
+    assert piped.out == from_file.out
+    assert json.loads(piped.out)["company"] == "Pipe Ltd"
+
+
+def test_json_on_standard_input_is_read_as_json(cli: Cli) -> None:
+    answers = json.loads(json.dumps(yaml.safe_load(STDIN_ANSWERS)))
+    text = json.dumps(answers)
+    assert cli("plan", "-a", "-", "-f", "json", stdin=text).code == 0
+    # a key twice is refused as JSON refuses it (YAML would say it otherwise)
+    twice = text.replace('"company": "Pipe Ltd"', '"company": "A", "company": "B"')
+    result = cli("plan", "-a", "-", "-f", "json", stdin=twice)
+    assert result.code == 2
+    assert "standard input" in result.err and "twice" in result.err
+
+
+def test_a_wrong_answer_on_standard_input_names_it_and_its_line(cli: Cli) -> None:
+    result = cli("plan", "-a", "-", stdin=STDIN_ANSWERS.replace("800", "-800"))
+    assert result.code == 2
+    assert result.err.count("\n") == 1
+    assert "standard input:7:" in result.err and "customers" in result.err
+
+
+def test_nothing_on_standard_input_is_one_line(cli: Cli) -> None:
+    result = cli("plan", "-a", "-", stdin="")
+    assert result.code == 2
+    assert result.err.startswith("crstrat: error: standard input:") and result.err.count("\n") == 1
+
+
+def test_a_report_reads_answers_from_standard_input(cli: Cli) -> None:
+    result = cli("report", "--answers", "-", stdin=STDIN_ANSWERS)
+    assert result.code == 0, result.err
+    assert "Pipe Ltd" in result.out and "Regulars" in result.out
+
+
+def test_answers_piped_to_the_installed_program(tmp_path: Path) -> None:
+    result = run_installed(
+        "plan", "-a", "-", "-f", "json", cwd=tmp_path, stdin=None, input=STDIN_ANSWERS
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["segments"][0]["name"] == "Regulars"
+    closed = run_installed(
+        "plan", "-a", "-", cwd=tmp_path, stdin=None, preexec_fn=lambda: os.close(0)
+    )
+    assert closed.returncode == 2
+    assert "standard input" in closed.stderr and "closed" in closed.stderr

@@ -229,3 +229,24 @@ def test_the_highlighted_type_is_described_whole_in_60_columns(tmp_path: Path) -
     # every word of the definition, in order: nothing is cut at the edge
     words = " ".join(described.split())
     assert " ".join((first.definition or first.summary).split()) in words
+
+
+def test_answers_typed_at_the_terminal_end_with_ctrl_d(tmp_path: Path) -> None:
+    # --answers - at a terminal: it says how to end, reads to Ctrl-D and asks nothing
+    child = spawn(tmp_path, "plan", "--answers", "-", "-f", "json")
+    child.expect_exact("Ctrl-D")
+    for line in (
+        "crstrat: 1",
+        "segments:",
+        "  - name: Typed",
+        "    expectation: self_service",
+        "    goal: acquire",
+        "    customers: 500",
+        "    purchases_per_year: 1",
+        "    spend_per_purchase: 20",
+    ):
+        child.sendline(line)
+    child.sendeof()
+    status, shown = finish(child)
+    assert status == 0, shown
+    assert '"name": "Typed"' in shown

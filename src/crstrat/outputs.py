@@ -99,7 +99,9 @@ def check_outputs(
         if not stat.S_ISREG(status.st_mode):
             continue  # a device or a FIFO is written to, never replaced
         for source, input_path in inputs:
-            if input_path is not None and _same(status, input_path.expanduser()):
+            if input_path is None or str(input_path) == "-":
+                continue  # standard input (--answers -) is no file to overwrite
+            if _same(status, input_path.expanduser()):
                 raise InputError(
                     f"is also an input of this run ({source}); crstrat never overwrites "
                     f"its input: give {option} another file",

@@ -313,6 +313,42 @@ def read_text(path: Path, *, label: str | None = None) -> str:
         raise InputError("is a folder, not a file", source=name) from None
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror or exc})", source=name) from None
+    return _decoded(data, name)
+
+
+#: ``--answers -``: the text comes from standard input, named so in messages.
+STDIN = "-"
+STDIN_NAME = "standard input"
+
+
+def is_stdin(path: Path | str | None) -> bool:
+    """True when an input path means standard input (``-``)."""
+    return path is not None and str(path) == STDIN
+
+
+def read_stdin_text() -> str:
+    """The UTF-8 text given on standard input, read to its end, with a file's limits.
+
+    Raises InputError when standard input is closed or cannot be read, and as
+    :func:`read_text` does for what it holds (too large, not UTF-8, binary).
+    """
+    import sys
+
+    if sys.stdin is None:  # started with standard input closed
+        raise InputError("is closed: pipe the answers in, or give a file", source=STDIN_NAME)
+    stream = getattr(sys.stdin, "buffer", sys.stdin)  # a text stream in place of stdin has none
+    try:
+        data = stream.read(MAX_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise InputError(f"cannot be read ({reason})", source=STDIN_NAME) from None
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogateescape")
+    return _decoded(data, STDIN_NAME)
+
+
+def _decoded(data: bytes, name: str) -> str:
+    """``data`` as text: refused when over MAX_BYTES, not UTF-8 or binary."""
     if len(data) > MAX_BYTES:
         raise InputError(
             f"is larger than {MAX_BYTES // (1024 * 1024)} MiB; is it the right file?", source=name
@@ -574,7 +610,13 @@ def _quoting_dumper() -> Any:
 
 def load(path: Path, *, label: str | None = None) -> tuple[Any, str]:
     """Read and parse a YAML file (a ``.json`` file as JSON); returns the data and its
-    text (for line look-ups)."""
+    text (for line look-ups). ``-`` reads standard input, as JSON when its text
+    opens with ``{`` (a JSON document), else as YAML."""
+    if is_stdin(path):
+        text = read_stdin_text()
+        if text.lstrip().startswith("{"):
+            return parse_json(text, source=STDIN_NAME), text
+        return parse(text, source=STDIN_NAME), text
     name = label or str(path)
     text = read_text(path, label=name)
     if path.suffix.lower() == ".json":

@@ -51,7 +51,7 @@ AnswersOption = Annotated[
         "--answers",
         "-a",
         metavar="FILE",
-        help="An answers file (YAML or JSON, schema 1).",
+        help="An answers file (YAML or JSON, schema 1); '-' reads it from standard input.",
         show_default=False,
     ),
 ]
@@ -134,6 +134,7 @@ def gather_answers(
         validate_answers,
     )
     from ..errors import InputError, UsageError
+    from ..yamlfile import STDIN_NAME, is_stdin
 
     if answers_file is not None and example is not None:
         raise UsageError("give --answers or --example, not both")
@@ -147,8 +148,14 @@ def gather_answers(
     if answers_file is None and interactive and not use_defaults:
         answers_file = _offered_draft(save_path)
     if answers_file is not None:
+        if is_stdin(answers_file) and is_terminal(sys.stdin):
+            console(stderr=True).print(
+                "Reading the answers from standard input: paste them, then press Ctrl-D.",
+                markup=False,
+                highlight=False,
+            )
         data, text = read_answers_data(answers_file)
-        source = str(answers_file)
+        source = STDIN_NAME if is_stdin(answers_file) else str(answers_file)
     overrides = [parse_override(flag) for flag in sets]
     if overrides:
         if data is not None and not isinstance(data, dict):
@@ -257,13 +264,15 @@ def plan(
     from ..mix import make_plan
     from ..outputs import check_outputs, folder_inputs
     from ..render import renderer
+    from ..yamlfile import is_stdin
 
     check_outputs(
         {"--output": output or Path("-"), "--save-answers": save_answers_to},
         [("--answers", answers), *folder_inputs("--kb", kb_dir)],
     )
     kb = load_kb(kb_dir)
-    interactive = is_terminal(sys.stdin) and stdout_is_terminal()
+    # answers read from standard input leave none of it to ask questions on
+    interactive = is_terminal(sys.stdin) and stdout_is_terminal() and not is_stdin(answers)
     asked: list[dict[str, Any]] = []
     chosen = gather_answers(
         kb,
