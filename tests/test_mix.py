@@ -334,3 +334,32 @@ def test_a_poor_fit_already_in_place_is_not_kept_for_that_alone(kb: KnowledgeBas
     assert docs.costing.annual_cost < plan.budget - plan.mix[0].annual_cost  # room for it
     assert "self_service" not in [e.type for e in plan.mix]
     assert "self_service" in plan.existing.drop
+
+
+SMALL_FIRMS = segment(
+    "Small firms",
+    "personal_assistance",
+    goals=("retain", "acquire"),
+    customers=20_000,
+    purchases_per_year=12,
+    spend_per_purchase=15,
+    budget_share=0.02,
+    market="b2b",
+    complexity="medium",
+    channels=("web", "email", "chat", "phone", "video"),
+    existing=("self_service",),
+)
+
+
+def test_co_creation_only_for_customers_who_want_a_say(kb: KnowledgeBase) -> None:
+    # within the budget co-creation scores best, but these owners asked for a
+    # person: a say in the product is not what they want, so it is not forced on them
+    plan = plan_for(kb, SMALL_FIRMS)
+    reachable = [r for r in plan.ranking if r.costing.annual_cost <= 1.3 * plan.budget]
+    assert max(reachable, key=lambda r: r.score).type == "co_creation"
+    assert plan.primary != "co_creation"
+    assert any(s.step == "involvement" for s in plan.steps)
+    # customers who do expect co-creation keep it among the candidates
+    wanting = plan_for(kb, dataclasses.replace(SMALL_FIRMS, expectation="co_creation"))
+    assert wanting.primary == "co_creation"
+    assert not any(s.step == "involvement" for s in wanting.steps)

@@ -782,6 +782,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "break_even_effect_factor",
         "fallback_max_budget_share",
         "self_directed_types",
+        "wanted_only_types",
     )
     fallback_type = mix.text("fallback_type")
     if fallback_type not in type_ids:
@@ -888,6 +889,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
                 "fallback_max_budget_share", COMPLEXITIES, required=False
             ),
             self_directed_types=mix.texts("self_directed_types", type_ids),
+            wanted_only_types=mix.texts("wanted_only_types", type_ids),
         ),
         types=types,
         tactics=entries("tactics.yaml", "tactics", lambda r: _tactic(r, type_ids)),

@@ -140,6 +140,16 @@ def _copes_with_complexity(
     )
 
 
+def _wanted(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[Candidates, str]:
+    best = _best(kb, ctx, found)
+    if best.type not in kb.mix.wanted_only_types or best.type == ctx.segment.expectation:
+        return found, ""
+    return [r for r in found if r.type != best.type], (
+        f"{_lower(kb, best.type)} would be the best fit left, but it works only with "
+        f"customers who want it, and these expect {_lower(kb, ctx.segment.expectation)}"
+    )
+
+
 def _helps_themselves(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[Candidates, str]:
     expected = next((r for r in found if r.type == ctx.segment.expectation), None)
     if (
@@ -202,6 +212,7 @@ CONSTRAINT_WORDS = {
     "expectation": "what customers who help themselves expect",
     "pyramid": "what the most valuable customers are worth",
     "value": "what these customers are worth",
+    "involvement": "what customers want to take part in",
 }
 
 CONSTRAINTS: tuple[tuple[str, Constraint], ...] = (
@@ -211,6 +222,7 @@ CONSTRAINTS: tuple[tuple[str, Constraint], ...] = (
     ("value", _worth_a_person),
     ("expectation", _helps_themselves),
     ("pyramid", _known_by_name),
+    ("involvement", _wanted),
 )
 
 
