@@ -134,3 +134,18 @@ def test_a_file_that_is_not_a_canvas_is_refused(cli: Cli, tmp_path: Path) -> Non
     other.write_text("version: '1.0'\nmeta: {name: x}\n", encoding="utf-8")
     result = cli("canvas", "init", other)
     assert result.code == 2 and "BMML v2" in result.err
+
+
+def test_apply_reads_the_answers_from_standard_input(cli: Cli, tmp_path: Path) -> None:
+    canvas = BMML / "meal-kit-minimal.bmml"
+    answers = tmp_path / "answers.yaml"
+    assert cli("canvas", "init", canvas, "-o", answers).code == 0
+    text = answers.read_text(encoding="utf-8")
+    from_file = cli("canvas", "apply", canvas, "--answers", answers)
+    piped = cli("canvas", "apply", canvas, "--answers", "-", stdin=text)
+    assert piped.code == 0, piped.err
+    assert piped.out == from_file.out  # the links come from the piped text's comments too
+    wrong = cli(
+        "canvas", "apply", canvas, "--answers", "-", stdin=text.replace("crstrat: 1", "crstrat: 9")
+    )
+    assert wrong.code == 2 and wrong.err.startswith("crstrat: error: standard input:")

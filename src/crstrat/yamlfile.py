@@ -326,6 +326,11 @@ def is_stdin(path: Path | str | None) -> bool:
     return path is not None and str(path) == STDIN
 
 
+def input_name(path: Path) -> str:
+    """How messages name an input: its path, or ``standard input`` for ``-``."""
+    return STDIN_NAME if is_stdin(path) else str(path)
+
+
 def read_stdin_text() -> str:
     """The UTF-8 text given on standard input, read to its end, with a file's limits.
 

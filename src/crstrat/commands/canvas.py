@@ -83,7 +83,10 @@ def apply(
             "--answers",
             "-a",
             metavar="FILE",
-            help="The answers file, whose segments are the canvas's (crstrat canvas init).",
+            help=(
+                "The answers file, whose segments are the canvas's (crstrat canvas init); "
+                "'-' reads it from standard input."
+            ),
             show_default=False,
         ),
     ],
@@ -95,15 +98,17 @@ def apply(
     from ..answers import read_answers_data, validate_answers
     from ..bmml import apply_relationships, block_text, read_canvas, relationships, segment_links
     from ..mix import make_plan
+    from ..yamlfile import input_name
 
     _needs_ruamel()
     _refuse_overwriting(output, [canvas, answers], force)
     kb = load_kb(kb_dir)
     segments, canvas_text, _ = read_canvas(canvas)
     data, text = read_answers_data(answers)
-    chosen = validate_answers(kb, data, source=str(answers), text=text)
+    source = input_name(answers)
+    chosen = validate_answers(kb, data, source=source, text=text)
     names = [s.name for s in chosen.segments]
-    links = segment_links(names, text, segments, str(answers))
+    links = segment_links(names, text, segments, source)
     items = relationships(kb, make_plan(kb, chosen), links)
     emit(apply_relationships(canvas_text, block_text(items, canvas_text)), output)
     left = [s.name for s in segments if s.id not in links]

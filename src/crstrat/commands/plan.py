@@ -134,7 +134,7 @@ def gather_answers(
         validate_answers,
     )
     from ..errors import InputError, UsageError
-    from ..yamlfile import STDIN_NAME, is_stdin
+    from ..yamlfile import input_name, is_stdin
 
     if answers_file is not None and example is not None:
         raise UsageError("give --answers or --example, not both")
@@ -155,7 +155,7 @@ def gather_answers(
                 highlight=False,
             )
         data, text = read_answers_data(answers_file)
-        source = STDIN_NAME if is_stdin(answers_file) else str(answers_file)
+        source = input_name(answers_file)
     overrides = [parse_override(flag) for flag in sets]
     if overrides:
         if data is not None and not isinstance(data, dict):
