@@ -141,10 +141,11 @@ def _copes_with_complexity(
 
 
 def _wanted(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[Candidates, str]:
+    unwanted = [t for t in kb.mix.wanted_only_types if t != ctx.segment.expectation]
     best = _best(kb, ctx, found)
-    if best.type not in kb.mix.wanted_only_types or best.type == ctx.segment.expectation:
+    if best.type not in unwanted:
         return found, ""
-    return [r for r in found if r.type != best.type], (
+    return [r for r in found if r.type not in unwanted], (
         f"{_lower(kb, best.type)} would be the best fit left, but it works only with "
         f"customers who want it, and these expect {_lower(kb, ctx.segment.expectation)}"
     )
