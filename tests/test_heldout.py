@@ -2,9 +2,9 @@
 
 Each folder was written by a strategist who had not seen crstrat's code,
 knowledge base or README (their READMEs say how each set was used since: the
-first four are validation sets now; tests/heldout5 and tests/heldout6 were
-measured before anyone read them, and the second halves of tests/heldout4 and
-tests/heldout5 were never read case by case). The advice must keep agreeing with them as often as it
+first six are validation sets now; tests/heldout7 was measured before anyone
+read it, and the second halves of tests/heldout4, tests/heldout5 and
+tests/heldout7 were never read case by case). The advice must keep agreeing with them as often as it
 does today, give or take two checks a folder, and every economics figure
 (worked out by hand from the contract's formulas) must hold.
 """
@@ -27,6 +27,7 @@ FLOORS = {
     "heldout4": (206, 12),  # 196 of 206 pass on 2026-11-30
     "heldout5": (187, 10),  # 179 of 187 pass on 2026-11-30
     "heldout6": (194, 14),  # 182 of 194 pass on 2026-11-30
+    "heldout7": (188, 6),  # 184 of 188 on 2026-11-30, measured before it was read
 }
 
 
