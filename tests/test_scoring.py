@@ -131,5 +131,16 @@ def test_horizon(kb: KnowledgeBase, purchases: float, goals: tuple[str, ...], ho
     assert horizon_of(kb, seg(purchases_per_year=purchases, goals=goals)) == horizon
 
 
+@pytest.mark.parametrize(("purchases", "horizon"), [(2, "long_term"), (1.5, "transactional")])
+def test_business_customers_who_reorder_are_accounts(
+    kb: KnowledgeBase, purchases: float, horizon: str
+) -> None:
+    # a firm that books catering twice a year is an account; a tourist who flies
+    # twice a year is not (the consumers' rule wants 8 purchases)
+    firm = seg(purchases_per_year=purchases, goals=("acquire",), market="b2b")
+    assert horizon_of(kb, firm) == horizon
+    assert horizon_of(kb, dataclasses.replace(firm, market="b2c")) == "transactional"
+
+
 def test_deterministic(kb: KnowledgeBase) -> None:
     assert rank(kb, context(kb, BASE)) == rank(kb, context(kb, BASE))

@@ -743,6 +743,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "retention_min_purchases_per_year",
         "lead_goal_min_purchases_per_year",
         "retain_free_users",
+        "b2b_repeat_purchases_per_year",
         "titles",
     )
     scoring = meta.child("scoring").allow(
@@ -835,6 +836,11 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
                 horizon.boolean("retain_free_users")
                 if "retain_free_users" in horizon.data
                 else False
+            ),
+            b2b_repeat_purchases_per_year=(
+                horizon.number("b2b_repeat_purchases_per_year")
+                if "b2b_repeat_purchases_per_year" in horizon.data
+                else None
             ),
         ),
         scoring=ScoringModel(

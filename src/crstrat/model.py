@@ -274,6 +274,9 @@ class HorizonRule(NamedTuple):
     lead_goal_min_purchases_per_year: float | None = None
     #: a goal to retain customers who pay nothing makes it long-term at any rate
     retain_free_users: bool = False
+    #: business customers who buy at least this often are accounts (long-term);
+    #: None: ``repeat_purchases_per_year`` for every market
+    b2b_repeat_purchases_per_year: float | None = None
 
 
 class ScoringModel(NamedTuple):
