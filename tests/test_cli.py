@@ -216,3 +216,44 @@ def test_answers_piped_to_the_installed_program(tmp_path: Path) -> None:
     )
     assert closed.returncode == 2
     assert "standard input" in closed.stderr and "closed" in closed.stderr
+
+
+def test_a_file_piped_in_is_never_overwritten(tmp_path: Path) -> None:
+    # --answers - < answers.yaml: the answers file is an input, whatever its name
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("# mine\n" + STDIN_ANSWERS, encoding="utf-8")
+    for option in ("--save-answers", "-o"):
+        with answers.open("rb") as piped:
+            result = run_installed(
+                "plan", "-a", "-", option, answers, "-f", "json", cwd=tmp_path, stdin=piped
+            )
+        assert result.returncode == 2
+        assert "never overwrites" in result.stderr and option in result.stderr
+        assert answers.read_text(encoding="utf-8").startswith("# mine\n")
+
+
+def test_set_applies_to_answers_from_standard_input(cli: Cli) -> None:
+    result = cli("plan", "-a", "-", "--set", "customers=1200", "-f", "json", stdin=STDIN_ANSWERS)
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["segments"][0]["customers"] == 1200
+    wrong = cli("plan", "-a", "-", "--set", "customers=-1", stdin=STDIN_ANSWERS)
+    assert wrong.code == 2 and "standard input with --set" in wrong.err
+
+
+def test_standard_input_is_refused_where_it_is_not_read(cli: Cli, in_tmp: Path) -> None:
+    Path("answers.yaml").write_text(STDIN_ANSWERS, encoding="utf-8")
+    for args in (("compare", "-", "answers.yaml"), ("canvas", "init", "-")):
+        result = cli(*args, stdin=STDIN_ANSWERS)
+        assert result.code == 2, args
+        assert (
+            result.err.startswith("crstrat: error: -: is standard input")
+            and result.err.count("\n") == 1
+        )
+
+
+def test_a_yaml_flow_mapping_on_standard_input_is_yaml(cli: Cli) -> None:
+    # it opens with { but is not JSON: read as YAML, as a .yaml file would be
+    flow = json.dumps(yaml.safe_load(STDIN_ANSWERS)).replace('"', "")
+    result = cli("plan", "-a", "-", "-f", "json", stdin=flow)
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["company"] == "Pipe Ltd"

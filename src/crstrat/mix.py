@@ -5,14 +5,16 @@ each segment (and, apart, for its top tier when it has one):
 
 1. **Economics**: what a customer is worth over time (crstrat.economics).
 2. **Candidates**: every type, scored and costed (crstrat.scoring), that can run
-   in the formats the business uses.
+   in the formats the business uses and that customers want (co-creation only
+   for those who expect it).
 3. **Constraints**, each named in the plan's steps when it narrows the
    candidates: within reach of the budget (costs are estimates, so a little over
    is a trade-off, not a wall; when nothing is, free customers get the best type
    that needs no staff per customer and paying ones the best fit among the
-   cheapest, with a warning); then, each only while some candidates remain: pays for itself
-   (break-even retention gain against the type's plausible effect); copes with
-   an offer that needs a lot of explanation, unless customers help themselves;
+   cheapest, with a warning); then, each only while some candidates remain:
+   pays for itself (break-even retention gain against the type's plausible
+   effect); copes with an offer that needs a lot of explanation, unless
+   customers help themselves;
    a personal relationship for customers worth one many times over who ask for
    less; customers who help themselves get the type they expect when the budget
    carries it; a top tier gets the most personal type its budget carries.
@@ -140,17 +142,6 @@ def _copes_with_complexity(
     )
 
 
-def _wanted(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[Candidates, str]:
-    unwanted = [t for t in kb.mix.wanted_only_types if t != ctx.segment.expectation]
-    best = _best(kb, ctx, found)
-    if best.type not in unwanted:
-        return found, ""
-    return [r for r in found if r.type not in unwanted], (
-        f"{_lower(kb, best.type)} would be the best fit left, but it works only with "
-        f"customers who want it, and these expect {_lower(kb, ctx.segment.expectation)}"
-    )
-
-
 def _helps_themselves(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[Candidates, str]:
     expected = next((r for r in found if r.type == ctx.segment.expectation), None)
     if (
@@ -223,7 +214,6 @@ CONSTRAINTS: tuple[tuple[str, Constraint], ...] = (
     ("value", _worth_a_person),
     ("expectation", _helps_themselves),
     ("pyramid", _known_by_name),
-    ("involvement", _wanted),
 )
 
 
@@ -257,6 +247,32 @@ def _best(kb: KnowledgeBase, ctx: Context, found: Candidates) -> RankedType:
     return max(found, key=lambda r: choice_score(kb, ctx, r))
 
 
+def _wanted(
+    kb: KnowledgeBase, ctx: Context, deliverable: Candidates, steps: list[Step]
+) -> Candidates:
+    """The candidates without the ``wanted_only_types`` the segment does not expect
+    (all of them when nothing else is deliverable). Co-creation works only with
+    customers who want a say; the step is named when it would have been the best
+    fit within reach of the budget."""
+    unwanted = [t for t in kb.mix.wanted_only_types if t != ctx.segment.expectation]
+    wanted = [r for r in deliverable if r.type not in unwanted]
+    if not wanted or len(wanted) == len(deliverable):
+        return deliverable
+    limit = kb.mix.over_budget_tolerance * ctx.budget
+    reachable = [r for r in deliverable if r.costing.annual_cost <= limit]
+    best = _best(kb, ctx, reachable) if reachable else None
+    if best is not None and best.type in unwanted:
+        steps.append(
+            Step(
+                "involvement",
+                f"{_lower(kb, best.type)} would be the best fit within reach of the budget, "
+                "but it works only with customers who want it, and these expect "
+                f"{_lower(kb, ctx.segment.expectation)}",
+            )
+        )
+    return wanted
+
+
 def _primary(kb: KnowledgeBase, ctx: Context, ranking: tuple[RankedType, ...]) -> _Choice:
     """Candidates, constraints and the choice of the primary."""
     steps: list[Step] = []
@@ -271,6 +287,7 @@ def _primary(kb: KnowledgeBase, ctx: Context, ranking: tuple[RankedType, ...]) -
                 f"{'they need' if len(left_out) > 1 else 'it needs'}",
             )
         )
+    deliverable = _wanted(kb, ctx, deliverable, steps)
     found = deliverable
     for name, constraint in CONSTRAINTS:
         kept, why = constraint(kb, ctx, found)
@@ -334,15 +351,21 @@ def _out_of_reach(
     else:
         # costs are estimates: the types within the tolerance of the cheapest
         # cost about the same, and the best fit among them is the primary
-        cheapest = min(r.costing.annual_cost for r in deliverable)
-        limit = kb.mix.over_budget_tolerance * cheapest
+        tolerance = kb.mix.over_budget_tolerance
+        limit = tolerance * min(r.costing.annual_cost for r in deliverable)
         primary = max(
-            (r for r in deliverable if r.costing.annual_cost <= limit), key=lambda r: r.score
+            (r for r in deliverable if r.costing.annual_cost <= limit),
+            key=lambda r: (r.score, -r.costing.annual_cost),  # equal scores: the cheaper
+        )
+        among = (
+            f"among the cheapest, those costing at most {share(tolerance - 1)} more than "
+            "the cheapest"
+            if tolerance > 1
+            else "among the cheapest"
         )
         why = (
             f"no relationship type fits the budget; the best fit (score {primary.score:.2f}) "
-            f"among the cheapest, those costing at most {share(kb.mix.over_budget_tolerance - 1)} "
-            "more than the cheapest"
+            + among
         )
         warning = (
             f"No relationship type fits the budget of {money(ctx.budget, cur)} a year "

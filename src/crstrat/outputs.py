@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import InputError, UsageError
+from .yamlfile import is_stdin
 
 #: The output path that means stdout.
 STDOUT = "-"
@@ -43,6 +44,15 @@ def _status(path: Path) -> os.stat_result | None:
         return None
     except OSError as exc:
         raise InputError(f"cannot be used ({exc.strerror or exc})", source=str(path)) from None
+
+
+def _is_stdin_file(status: os.stat_result) -> bool:
+    """Whether standard input is redirected from the file ``status`` describes."""
+    try:
+        seen = os.fstat(sys.stdin.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False  # closed, or a stream with no descriptor (nothing to overwrite)
+    return (status.st_dev, status.st_ino) == (seen.st_dev, seen.st_ino)
 
 
 def _same(status: os.stat_result, other: Path) -> bool:
@@ -99,9 +109,13 @@ def check_outputs(
         if not stat.S_ISREG(status.st_mode):
             continue  # a device or a FIFO is written to, never replaced
         for source, input_path in inputs:
-            if input_path is None or str(input_path) == "-":
-                continue  # standard input (--answers -) is no file to overwrite
-            if _same(status, input_path.expanduser()):
+            if input_path is None:
+                continue
+            if is_stdin(input_path):
+                same = _is_stdin_file(status)  # --answers - < answers.yaml
+            else:
+                same = _same(status, input_path.expanduser())
+            if same:
                 raise InputError(
                     f"is also an input of this run ({source}); crstrat never overwrites "
                     f"its input: give {option} another file",

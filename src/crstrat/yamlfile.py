@@ -296,6 +296,12 @@ def _open_regular(path: Path, name: str) -> int:
 def read_text(path: Path, *, label: str | None = None) -> str:
     """The UTF-8 text of a regular file, or an InputError saying why it cannot be read."""
     name = label or str(path)
+    if is_stdin(path):
+        raise InputError(
+            "is standard input, which only --answers of plan, report and canvas apply "
+            "read; give a file here (a file named - needs its full path)",
+            source=name,
+        )
     try:
         with os.fdopen(_open_regular(path, name), "rb") as handle:
             # read(MAX_BYTES + 1) alone would allocate 2 MiB for every small file
@@ -350,6 +356,25 @@ def read_stdin_text() -> str:
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogateescape")
     return _decoded(data, STDIN_NAME)
+
+
+def load_stdin() -> tuple[Any, str]:
+    """Read and parse the text on standard input; returns the data and the text.
+
+    No file name tells the format: text that parses as JSON is read as JSON
+    (RFC 8259, with :func:`parse_json`'s limits), anything else as YAML, as a
+    ``.yaml`` file would be. Errors name ``standard input``.
+    """
+    text = read_stdin_text()
+    if text.lstrip().startswith("{"):
+        try:
+            return parse_json(text, source=STDIN_NAME), text
+        except InputError as as_json:
+            try:  # a YAML flow mapping opens with { too
+                return parse(text, source=STDIN_NAME), text
+            except InputError:
+                raise as_json from None
+    return parse(text, source=STDIN_NAME), text
 
 
 def _decoded(data: bytes, name: str) -> str:
@@ -615,13 +640,7 @@ def _quoting_dumper() -> Any:
 
 def load(path: Path, *, label: str | None = None) -> tuple[Any, str]:
     """Read and parse a YAML file (a ``.json`` file as JSON); returns the data and its
-    text (for line look-ups). ``-`` reads standard input, as JSON when its text
-    opens with ``{`` (a JSON document), else as YAML."""
-    if is_stdin(path):
-        text = read_stdin_text()
-        if text.lstrip().startswith("{"):
-            return parse_json(text, source=STDIN_NAME), text
-        return parse(text, source=STDIN_NAME), text
+    text (for line look-ups)."""
     name = label or str(path)
     text = read_text(path, label=name)
     if path.suffix.lower() == ".json":

@@ -109,3 +109,20 @@ def is_terminal(stream: object) -> bool:
 def stdout_is_terminal() -> bool:
     """True when stdout is an interactive terminal."""
     return is_terminal(sys.stdout)
+
+
+def read_answers_input(path: Path) -> tuple[Any, str]:
+    """The parsed answers of ``--answers PATH`` and their text; ``-`` reads them
+    from standard input (at a terminal, after saying how to end them)."""
+    from ..answers import read_answers_data
+    from ..yamlfile import is_stdin, load_stdin
+
+    if not is_stdin(path):
+        return read_answers_data(path)
+    if is_terminal(sys.stdin):
+        console(stderr=True).print(
+            "Reading the answers from standard input: paste them, then press Ctrl-D.",
+            markup=False,
+            highlight=False,
+        )
+    return load_stdin()

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import KbOption, emit, load_kb, new_app
+from ._common import KbOption, emit, load_kb, new_app, read_answers_input
 from ._outputs import output_option
 
 HELP = """\
@@ -95,7 +95,7 @@ def apply(
     kb_dir: KbOption = None,
 ) -> None:
     """Write the recommended relationships into a canvas's customer_relationships."""
-    from ..answers import read_answers_data, validate_answers
+    from ..answers import validate_answers
     from ..bmml import apply_relationships, block_text, read_canvas, relationships, segment_links
     from ..mix import make_plan
     from ..yamlfile import input_name
@@ -104,7 +104,7 @@ def apply(
     _refuse_overwriting(output, [canvas, answers], force)
     kb = load_kb(kb_dir)
     segments, canvas_text, _ = read_canvas(canvas)
-    data, text = read_answers_data(answers)
+    data, text = read_answers_input(answers)
     source = input_name(answers)
     chosen = validate_answers(kb, data, source=source, text=text)
     names = [s.name for s in chosen.segments]

@@ -18,6 +18,7 @@ from ._common import (
     format_option,
     is_terminal,
     load_kb,
+    read_answers_input,
     stdout_is_terminal,
 )
 from ._completion import example_names
@@ -130,11 +131,10 @@ def gather_answers(
         format_path,
         missing_keys,
         parse_override,
-        read_answers_data,
         validate_answers,
     )
     from ..errors import InputError, UsageError
-    from ..yamlfile import input_name, is_stdin
+    from ..yamlfile import input_name
 
     if answers_file is not None and example is not None:
         raise UsageError("give --answers or --example, not both")
@@ -148,13 +148,7 @@ def gather_answers(
     if answers_file is None and interactive and not use_defaults:
         answers_file = _offered_draft(save_path)
     if answers_file is not None:
-        if is_stdin(answers_file) and is_terminal(sys.stdin):
-            console(stderr=True).print(
-                "Reading the answers from standard input: paste them, then press Ctrl-D.",
-                markup=False,
-                highlight=False,
-            )
-        data, text = read_answers_data(answers_file)
+        data, text = read_answers_input(answers_file)
         source = input_name(answers_file)
     overrides = [parse_override(flag) for flag in sets]
     if overrides:
