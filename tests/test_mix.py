@@ -404,3 +404,27 @@ def test_a_support_close_in_score_still_needs_the_score_floor(kb: KnowledgeBase)
     assert docs.score < kb.mix.support_min_score
     assert docs.costing.annual_cost < plan.budget - plan.total_annual_cost
     assert "self_service" not in [e.type for e in plan.mix]
+
+
+def test_a_forum_the_business_hosts_brings_its_community(kb: KnowledgeBase) -> None:
+    # subscribers served by an app: the community scores far below the primary,
+    # but a business that names a forum hosts its customers there already
+    subscribers = segment(
+        "Subscribers",
+        "automated_services",
+        goals=("retain", "expand"),
+        customers=2_000_000,
+        spend_per_purchase=10,
+        complexity="low",
+        channels=("app", "web", "email", "forum"),
+    )
+    plan = plan_for(kb, subscribers)
+    community = plan.ranked("communities")
+    assert plan.ranked(plan.primary).score - community.score > kb.mix.support_max_gap
+    (entry,) = [e for e in plan.mix if e.type == "communities"]
+    assert entry.role == "support" and "forum you already host" in entry.why
+    # social media alone is a shop window, not a community the business hosts
+    window = plan_for(
+        kb, dataclasses.replace(subscribers, channels=("app", "web", "email", "social_media"))
+    )
+    assert "communities" not in [e.type for e in window.mix]

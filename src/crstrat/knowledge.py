@@ -784,6 +784,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "fallback_max_budget_share",
         "self_directed_types",
         "wanted_only_types",
+        "hosted_formats",
     )
     fallback_type = mix.text("fallback_type")
     if fallback_type not in type_ids:
@@ -896,6 +897,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             ),
             self_directed_types=mix.texts("self_directed_types", type_ids),
             wanted_only_types=mix.texts("wanted_only_types", type_ids),
+            hosted_formats=mix.texts("hosted_formats", CHANNELS),
         ),
         types=types,
         tactics=entries("tactics.yaml", "tactics", lambda r: _tactic(r, type_ids)),

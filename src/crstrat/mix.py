@@ -20,10 +20,11 @@ each segment (and, apart, for its top tier when it has one):
    carries it; a top tier gets the most personal type its budget carries.
 4. **Choice**: the best choice score left is the primary (the score less a
    small penalty for going over the budget); supports that each do a job of
-   their own and earn their place (already in place, close in score, or paying
-   for themselves by deflecting live contacts); a human fallback where customers
-   pay and it takes a share of the budget (itself a share of what they are
-   worth) no larger than an unsolved problem with the offer is worth.
+   their own and earn their place (already in place, a forum the business
+   hosts, close in score, or paying for themselves by deflecting live
+   contacts); a human fallback where customers pay and it takes a share of the
+   budget (itself a share of what they are worth) no larger than an unsolved
+   problem with the offer is worth.
 
 Every number comes from the knowledge base (knowledge/meta.yaml ``mix``).
 """
@@ -397,14 +398,18 @@ def _earns_place(
     kb: KnowledgeBase, ctx: Context, choice: _Choice, candidate: RankedType
 ) -> str | None:
     """Why a support type earns its place beside the mix so far: the business runs
-    it already or its score is close to the primary's (either only when it scores
-    at least ``support_min_score``), or the live contacts it answers save more
-    than it costs (deflection). None when it does not."""
+    it already, or hosts its customers in a format it runs in (``hosted_formats``:
+    a forum the answers name), or its score is close to the primary's (each only
+    when it scores at least ``support_min_score``), or the live contacts it
+    answers save more than it costs (deflection). None when it does not."""
     primary = _ranked(choice.ranking, choice.mix[0].type)
     # a type that fits poorly earns its place only by paying for itself
     fits = candidate.score >= kb.mix.support_min_score
     if fits and candidate.type in ctx.segment.existing:
         return "is already in place, and "
+    hosted = _hosted_format(kb, ctx, choice, kb.type(candidate.type))
+    if fits and hosted is not None:
+        return f"runs in the {kb.channels[hosted].title.lower()} you already host, and "
     if fits and primary.score - candidate.score <= kb.mix.support_max_gap:
         return (
             f"scores {candidate.score:.2f}, close to the primary, and "
@@ -420,6 +425,23 @@ def _earns_place(
     return (
         f"answers about {rate} of the live contacts instead of a person, saving "
         f"{money(saving, ctx.currency)} a year, more than it costs, and "
+    )
+
+
+def _hosted_format(
+    kb: KnowledgeBase, ctx: Context, choice: _Choice, rel_type: RelationshipType
+) -> str | None:
+    """A format of ``hosted_formats`` the answers name (not the defaults), that
+    ``rel_type`` runs in and no type of the mix uses yet; None when there is none."""
+    named = ctx.segment.channels or ()
+    used = {c for e in choice.mix for c in kb.type(e.type).fit.channels}
+    return next(
+        (
+            c
+            for c in kb.mix.hosted_formats
+            if c in named and c in rel_type.fit.channels and c not in used
+        ),
+        None,
     )
 
 

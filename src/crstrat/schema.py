@@ -384,6 +384,7 @@ def _meta() -> Schema:
             "break_even_effect_factor": _kb_number(),
             "self_directed_types": {**_KB_TEXTS, "description": "Relationship type ids."},
             "wanted_only_types": {**_KB_TEXTS, "description": "Relationship type ids."},
+            "hosted_formats": {**_KB_TEXTS, "description": "Formats (channels)."},
         },
     )
     mix["properties"]["fallback_max_budget_share"] = _kb_all_or_nothing(_kb_fits(COMPLEXITIES))
