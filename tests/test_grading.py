@@ -234,3 +234,31 @@ def test_segment_fields_all_matter_to_the_plan_cache() -> None:
     from crstrat import comparison
 
     assert set(comparison.PLANNED_FIELDS) == names - {"proposal"}
+
+
+def test_feedback_leaves_out_other_types_scores_whole(kb: KnowledgeBase) -> None:
+    # the advisor's primary is "the best fit once ... (score 0.60); personal
+    # assistance scores 0.74": the student reads the reason without any score,
+    # and no dangling "; personal assistance"
+    owners = Segment(
+        name="Owners",
+        expectation="personal_assistance",
+        goals=("retain", "acquire"),
+        customers=20_000,
+        purchases_per_year=12,
+        spend_per_purchase=15,
+        budget_share=0.02,
+        market="b2b",
+        complexity="medium",
+        channels=("web", "email", "chat", "phone", "video"),
+        existing=("self_service",),
+        proposal=("personal_assistance",),
+    )
+    answers = Answers(segments=(owners,), company="X")
+    why = make_plan(kb, answers).segments[0].mix[0].why
+    assert "; personal assistance scores" in why  # the case this test is about
+    result = Grader(kb).grade_answers(answers)
+    (remark,) = [r for r in result.segments[0].remarks if r.part == "primary"]  # type: ignore[union-attr]
+    assert "score" not in remark.text
+    assert "taken into account." in remark.text or "taken into account;" in remark.text
+    assert " ;" not in remark.text and "  " not in remark.text

@@ -490,12 +490,21 @@ def _remember(cache: dict[tuple[object, ...], _T], key: tuple[object, ...], valu
 _ROLE_WORDS = {"primary": "the primary", "support": "a support type", "fallback": "the fallback"}
 
 
-_SCORE = re.compile(r" ?\(score \d+\.\d+\)|,? ?(?:and )?scores \d+\.\d+,? ?")
+#: a score in brackets, a clause giving another type's score ("; personal
+#: assistance scores 0.74"), or a support's own ("scores 0.84, close to ...")
+_SCORE = re.compile(
+    r" ?\(score \d+\.\d+\)|; [^;]*? scores \d+\.\d+|,? ?(?:and )?scores \d+\.\d+,? ?"
+)
+
+
+_SPACE_BEFORE_MARK = re.compile(r" +([;,])")
+_SPACES = re.compile(r" {2,}")
 
 
 def _without_scores(why: str) -> str:
     """A mix entry's reason without its score figures, which say nothing to a student."""
-    return _SCORE.sub(" ", why).strip(" ,")
+    text = _SPACE_BEFORE_MARK.sub(r"\1", _SCORE.sub(" ", why))
+    return _SPACES.sub(" ", text).strip(" ,")
 
 
 def _share(weight: float, score: float, total: float) -> float:
