@@ -262,3 +262,24 @@ def test_feedback_leaves_out_other_types_scores_whole(kb: KnowledgeBase) -> None
     assert "score" not in remark.text
     assert "taken into account." in remark.text or "taken into account;" in remark.text
     assert " ;" not in remark.text and "  " not in remark.text
+
+
+@pytest.mark.parametrize("name", ["airline", "software"])
+def test_a_missing_support_is_explained_in_a_clause_of_its_own(
+    kb: KnowledgeBase, name: str
+) -> None:
+    # the plan shows a support's reason under its name ("is already in place, and
+    # adds ..."); feedback gives it after a colon, so it needs its subject
+    answers, plan = example(kb, name)
+    only_primaries = [(seg.primary,) for seg in plan.segments]
+    result = Grader(kb).grade_answers(proposing(answers, *only_primaries))
+    texts = [
+        remark.text
+        for seg in result.segments  # type: ignore[union-attr]
+        for remark in seg.remarks
+        if "a support type in the recommended mix" in remark.text
+    ]
+    assert texts, "the example has a support"
+    for text in texts:
+        assert "a support type in the recommended mix: it " in text, text
+        assert "score" not in text and " and and " not in text

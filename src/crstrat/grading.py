@@ -387,7 +387,10 @@ class Grader:
         text = f"Your proposal leaves out {name.lower()}, {role} in the recommended mix"
         if entry.type in told:  # why it belongs there was said with the primary
             return f"{text}."
-        return f"{text}: {_without_scores(entry.why)}. {name}: {self._summaries[entry.type]}"
+        why = _without_scores(entry.why)
+        if entry.role == "support":
+            why = _support_clause(why)
+        return f"{text}: {why}. {name}: {self._summaries[entry.type]}"
 
     def _extra_text(self, rank: RankedType, told: set[str]) -> str:
         text = f"{self._name(rank.type)} is not in the recommended mix"
@@ -505,6 +508,16 @@ def _without_scores(why: str) -> str:
     """A mix entry's reason without its score figures, which say nothing to a student."""
     text = _SPACE_BEFORE_MARK.sub(r"\1", _SCORE.sub(" ", why))
     return _SPACES.sub(" ", text).strip(" ,")
+
+
+def _support_clause(why: str) -> str:
+    """A support's reason, without its score, as a clause of its own: the plan shows
+    it under the type's name ("is already in place, and adds ..."), feedback after
+    a colon ("it is already in place, and adds ...")."""
+    why = why.removeprefix("and ")  # "scores 0.91 and adds ..." without its score
+    if why.startswith("close to"):
+        why = "is " + why
+    return "it " + why
 
 
 def _share(weight: float, score: float, total: float) -> float:
