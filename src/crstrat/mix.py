@@ -41,6 +41,7 @@ from .model import (
     Answers,
     ChosenTactic,
     Economics,
+    ExchangeRate,
     ExistingReview,
     KnowledgeBase,
     MixEntry,
@@ -82,9 +83,14 @@ def _lower(kb: KnowledgeBase, type_id: str) -> str:
 Constraint = Callable[[KnowledgeBase, Context, Candidates], tuple[Candidates, str]]
 
 
-def _within_reach(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[Candidates, str]:
+def _reachable(kb: KnowledgeBase, ctx: Context, found: Candidates) -> Candidates:
+    """The candidates costing at most ``over_budget_tolerance`` x the budget."""
     limit = kb.mix.over_budget_tolerance * ctx.budget
-    kept = [r for r in found if r.costing.annual_cost <= limit + 1e-9]
+    return [r for r in found if r.costing.annual_cost <= limit + 1e-9]
+
+
+def _within_reach(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[Candidates, str]:
+    kept = _reachable(kb, ctx, found)
     over = share(kb.mix.over_budget_tolerance - 1)
     return kept, (
         f"within reach of the budget of {money(ctx.budget, ctx.currency)} a year (costs are "
@@ -259,8 +265,7 @@ def _wanted(
     wanted = [r for r in deliverable if r.type not in unwanted]
     if not wanted or len(wanted) == len(deliverable):
         return deliverable
-    limit = kb.mix.over_budget_tolerance * ctx.budget
-    reachable = [r for r in deliverable if r.costing.annual_cost <= limit]
+    reachable = _reachable(kb, ctx, deliverable)
     best = _best(kb, ctx, reachable) if reachable else None
     if best is not None and best.type in unwanted:
         steps.append(
@@ -428,35 +433,31 @@ def _earns_place(
     )
 
 
+def _new_named_formats(
+    kb: KnowledgeBase, ctx: Context, choice: _Choice, rel_type: RelationshipType
+) -> set[str]:
+    """The formats ``rel_type`` runs in that the answers name (not the defaults) and
+    no type of the mix uses yet."""
+    used = {c for e in choice.mix for c in kb.type(e.type).fit.channels}
+    return set(rel_type.fit.channels) & set(ctx.segment.channels or ()) - used
+
+
 def _hosted_format(
     kb: KnowledgeBase, ctx: Context, choice: _Choice, rel_type: RelationshipType
 ) -> str | None:
-    """A format of ``hosted_formats`` the answers name (not the defaults), that
-    ``rel_type`` runs in and no type of the mix uses yet; None when there is none."""
-    named = ctx.segment.channels or ()
-    used = {c for e in choice.mix for c in kb.type(e.type).fit.channels}
-    return next(
-        (
-            c
-            for c in kb.mix.hosted_formats
-            if c in named and c in rel_type.fit.channels and c not in used
-        ),
-        None,
-    )
+    """A format of ``hosted_formats`` among :func:`_new_named_formats`; None when
+    there is none."""
+    new = _new_named_formats(kb, ctx, choice, rel_type)
+    return next((c for c in kb.mix.hosted_formats if c in new), None)
 
 
 def _opens_a_format(
     kb: KnowledgeBase, ctx: Context, choice: _Choice, rel_type: RelationshipType
 ) -> bool:
-    """Whether the type runs in a format the answers name (not the defaults) that no
-    type in the mix uses yet and no person serves in: a forum the business runs is
-    where its customers meet one another."""
-    named = ctx.segment.channels
-    if named is None:
-        return False
-    used = {c for e in choice.mix for c in kb.type(e.type).fit.channels}
+    """Whether the type runs in a format of :func:`_new_named_formats` that no person
+    serves in: a forum the business runs is where its customers meet one another."""
     people = {c for t in kb.types if t.human for c in t.fit.channels}
-    return bool(set(rel_type.fit.channels) & set(named) - used - people)
+    return bool(_new_named_formats(kb, ctx, choice, rel_type) - people)
 
 
 def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) -> None:
@@ -591,7 +592,7 @@ def _entry(kb: KnowledgeBase, ctx: Context, ranked: RankedType, role: str, why: 
     the service is the customers' named contact already (``own_delivery``)."""
     rel_type = kb.type(ranked.type)
     own = rel_type.cost.own_delivery
-    served = delivered_by_own(rel_type, ctx, ctx.segment.customers) if own is not None else 0
+    served = delivered_by_own(rel_type, ctx, ctx.segment.customers)  # 0 without own_delivery
     if own is not None and served:
         whom = (
             "each customer's named contact already"
@@ -872,8 +873,12 @@ def _part_context(kb: KnowledgeBase, ctx: Context, part: Segment) -> Context:
 def answers_terms(kb: KnowledgeBase, answers: Answers) -> Terms:
     """The money terms of an answers file: its currency, the rate the base's costs are
     converted at, and its discount rate. Raises InputError for a currency with no rate."""
-    currency = answers.currency or kb.defaults.currency
-    return Terms(currency, exchange_rate(kb, answers).rate, answers.discount_rate)
+    return _terms(kb, answers, exchange_rate(kb, answers))
+
+
+def _terms(kb: KnowledgeBase, answers: Answers, rate: ExchangeRate) -> Terms:
+    """answers_terms, with the exchange rate already looked up."""
+    return Terms(answers.currency or kb.defaults.currency, rate.rate, answers.discount_rate)
 
 
 def segment_context(kb: KnowledgeBase, answers: Answers, segment: Segment) -> Context:
@@ -888,7 +893,7 @@ def make_plan(kb: KnowledgeBase, answers: Answers) -> Plan:
     economics.exchange_rate).
     """
     rate = exchange_rate(kb, answers)
-    terms = Terms(answers.currency or kb.defaults.currency, rate.rate, answers.discount_rate)
+    terms = _terms(kb, answers, rate)
     return Plan(
         company=answers.company,
         currency=terms.currency,
