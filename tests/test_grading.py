@@ -16,6 +16,7 @@ from crstrat.grading import PARTS, Grader
 from crstrat.knowledge import builtin_location, example_names, example_path, load_knowledge
 from crstrat.mix import make_plan
 from crstrat.model import Answers, GradingRules, KnowledgeBase, Plan, Segment, frozen_map
+from test_mix import SMALL_FIRMS
 
 
 def example(kb: KnowledgeBase, name: str) -> tuple[Answers, Plan]:
@@ -240,20 +241,8 @@ def test_feedback_leaves_out_other_types_scores_whole(kb: KnowledgeBase) -> None
     # the advisor's primary is "the best fit once ... (score 0.60); personal
     # assistance scores 0.74": the student reads the reason without any score,
     # and no dangling "; personal assistance"
-    owners = Segment(
-        name="Owners",
-        expectation="personal_assistance",
-        goals=("retain", "acquire"),
-        customers=20_000,
-        purchases_per_year=12,
-        spend_per_purchase=15,
-        budget_share=0.02,
-        market="b2b",
-        complexity="medium",
-        channels=("web", "email", "chat", "phone", "video"),
-        existing=("self_service",),
-        proposal=("personal_assistance",),
-    )
+    # small-business owners who asked for a person (the case of tests/test_mix.py)
+    owners = dataclasses.replace(SMALL_FIRMS, proposal=("personal_assistance",))
     answers = Answers(segments=(owners,), company="X")
     why = make_plan(kb, answers).segments[0].mix[0].why
     assert "; personal assistance scores" in why  # the case this test is about
