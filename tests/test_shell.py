@@ -56,12 +56,17 @@ def test_completion_offers_commands_options_type_ids_and_examples(
 
 
 def test_show_completion_prints_a_bash_script() -> None:
+    # typer's --show-completion is a flag that asks shellingham for the parent
+    # shell, which depends on how the tests were started (found failing under a
+    # backgrounded run); typer's own switch makes it take the shell as a value
+    env = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
     done = subprocess.run(
         [sys.executable, "-m", "crstrat", "--show-completion", "bash"],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     assert "_CRSTRAT_COMPLETE=complete_bash" in done.stdout
