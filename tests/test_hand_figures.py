@@ -25,8 +25,8 @@ all in this one module. The assumptions used (USD a year):
   a named manager's time each (tapering to none at two books)
 - self-service: 5,000 fixed + contacts (1 / 2 / 4) x 0.10
 - automated services: 25,000 fixed + 0.25 a customer + contacts (1 / 2 / 4) x 0.50
-- below 10,000 customers, the fixed cost of self-service, automated services and
-  dedicated personal assistance is a smaller plan: x (customers / 10,000) ** 0.5
+- below 10,000 customers, the fixed cost of every type but personal assistance
+  is a smaller plan: x (customers / 10,000) ** 0.5
 - deflection beside a person: self-service answers 18% of the live contacts,
   automated services 11%, communities 10%
 - communities: 10,000 fixed + 0.05 a customer + 70,000 per 50,000 consumers
@@ -97,8 +97,10 @@ def test_bakery_costs(cli: Cli, tmp_path: Path) -> None:
     assert found["self_service"] == round(5_000 * small + 800, 2) == 2_381.14
     # 25,000 x 0.316 + 1,000 x 0.25 + 1,000 x 2 x 4 x 0.50 = 7,905.69 + 250 + 4,000
     assert found["automated_services"] == round(25_000 * small + 4_250, 2) == 12_155.69
-    assert found["communities"] == 11_450.0  # 10,000 + 1,000 x 0.05 + 1,000 / 50,000 x 70,000
-    assert found["co_creation"] == 15_500.0  # 15,000 + 1,000 x 0.50
+    # 10,000 x 0.316 + 1,000 x 0.05 + 1,000 / 50,000 x 70,000 = 3,162.28 + 50 + 1,400
+    assert found["communities"] == round(10_000 * small + 1_450, 2) == 4_612.28
+    # 15,000 x 0.316 + 1,000 x 0.50 = 4,743.42 + 500
+    assert found["co_creation"] == round(15_000 * small + 500, 2) == 5_243.42
     # book: 28 x (1,000,000 / 240) ** 0.67 = about 7,460, capped at 500 -> 2 people
     # (1,000 customers are two books: too many for whoever serves them to be the
     # named contact of any); a small plan of the tool, 5,000 x 0.316 = 1,581.14
@@ -108,9 +110,9 @@ def test_bakery_costs(cli: Cli, tmp_path: Path) -> None:
 def test_bakery_affordability_and_staffing(cli: Cli, tmp_path: Path) -> None:
     plan = plan_segment(cli, tmp_path, BAKERY)
     affordable = {r["type"] for r in plan["ranking"] if r["affordable"]}
-    # budget 12,000: personal assistance 5,500, self-service 2,381 and communities
-    # 11,450 fit; automated services 12,156, co-creation 15,500 and dedicated do not
-    assert affordable == {"self_service", "personal_assistance", "communities"}
+    # budget 12,000: personal assistance 5,500, self-service 2,381, communities
+    # 4,612 and co-creation 5,243 fit; automated services 12,156 and dedicated do not
+    assert affordable == {"self_service", "personal_assistance", "communities", "co_creation"}
     assert plan["mix"][0]["type"] == "personal_assistance"
     # people: contact spend 5,000 / 50,000 = 0.1 of a person for 1,000 customers
     assert plan["staffing"][0] == {
@@ -155,7 +157,8 @@ def test_occasional_customers_contact_less(cli: Cli, tmp_path: Path) -> None:
     assert found["personal_assistance"] == 4_500.0  # 500 + 1,000 x 1 x 0.5 x 8
     # a smaller plan: 5,000 x (1,000 / 10,000) ** 0.5 + 1,000 x 2 x 0.5 x 0.10
     assert found["self_service"] == round(5_000 * 0.1**0.5 + 100, 2) == 1_681.14
-    assert found["co_creation"] == 15_500.0  # no contacts: 15,000 + 1,000 x 0.50
+    # no contacts; a smaller programme: 15,000 x (1,000 / 10,000) ** 0.5 + 1,000 x 0.50
+    assert found["co_creation"] == round(15_000 * 0.1**0.5 + 500, 2) == 5_243.42
 
 
 ACCOUNTS = {
@@ -183,8 +186,8 @@ def test_business_accounts_named_managers(cli: Cli, tmp_path: Path) -> None:
     assert found["personal_assistance"] == 3_380.0  # 500 + 120 x 3 x 8
     # a smaller plan: 5,000 x (120 / 10,000) ** 0.5 + 120 x 4 x 0.10 = 547.72 + 48
     assert found["self_service"] == round(5_000 * 0.012**0.5 + 48, 2) == 595.72
-    # 10,000 + 120 x 0.05 + 120 / 20,000 x 70,000
-    assert found["communities"] == 10_426.0
+    # a smaller plan: 10,000 x (120 / 10,000) ** 0.5 + 120 x 0.05 + 120 / 20,000 x 70,000
+    assert found["communities"] == round(10_000 * 0.012**0.5 + 6 + 420, 2) == 1_521.45
     staffing = {s["type"]: s for s in plan["staffing"]}
     assert staffing["dedicated_personal_assistance"]["people"] == pytest.approx(
         120 / book, abs=1e-3

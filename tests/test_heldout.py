@@ -23,10 +23,10 @@ HERE = Path(__file__).parent
 FLOORS = {
     "heldout": (170, 3),  # 169 of 170 pass on 2026-11-30
     "heldout2": (168, 10),  # 160 of 168 pass on 2026-11-30
-    "heldout3": (198, 8),  # 192 of 198 pass on 2026-11-30
-    "heldout4": (206, 12),  # 196 of 206 pass on 2026-11-30
-    "heldout5": (187, 10),  # 179 of 187 pass on 2026-11-30
-    "heldout6": (194, 14),  # 182 of 194 pass on 2026-11-30
+    "heldout3": (198, 7),  # 193 of 198 pass on 2026-11-30
+    "heldout4": (206, 10),  # 198 of 206 pass on 2026-11-30
+    "heldout5": (187, 9),  # 180 of 187 pass on 2026-11-30
+    "heldout6": (194, 13),  # 183 of 194 pass on 2026-11-30
     "heldout7": (188, 5),  # 185 of 188 on 2026-11-30 (184 when first measured, unread)
 }
 
