@@ -428,3 +428,27 @@ def test_a_forum_the_business_hosts_brings_its_community(kb: KnowledgeBase) -> N
         kb, dataclasses.replace(subscribers, channels=("app", "web", "email", "social_media"))
     )
     assert "communities" not in [e.type for e in window.mix]
+
+
+def test_each_reason_comes_with_and_without_its_score_figures(kb: KnowledgeBase) -> None:
+    # a bakery's regulars: the counter staff lead, and a members' club joins
+    # because it scores close to them; grade feedback reads ``basis``, which
+    # must say the same without the figures a student cannot use
+    regulars = segment(
+        "Regulars",
+        "personal_assistance",
+        goals=("retain",),
+        customers=800,
+        purchases_per_year=100,
+        spend_per_purchase=5,
+    )
+    plan = plan_for(kb, regulars)
+    primary, support = plan.mix[0], plan.mix[1]
+    assert support.role == "support"
+    score = f"{plan.ranked(support.type).score:.2f}"
+    assert support.why.startswith(f"scores {score}, close to the primary, and adds ")
+    assert support.basis == "is close to the primary, and adds " + support.why.split(" adds ")[1]
+    assert primary.why == f"the best fit (score {plan.ranked(primary.type).score:.2f})"
+    assert primary.basis == "the best fit"
+    for entry in plan.mix:
+        assert "score" not in entry.basis

@@ -42,7 +42,6 @@ plans and grades only (:data:`CACHE_SIZE`), so a class of any size fits in memor
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, TypeVar
@@ -372,7 +371,7 @@ class Grader:
             lead += f", which the recommended mix has only as {roles[first].role}"
         text = (
             f"{lead}; the primary should be {self._name(plan.primary).lower()}, "
-            f"{_without_scores(roles[plan.primary].why)}."
+            f"{roles[plan.primary].basis}."
         )
         # an unaffordable choice has its own remark: the cost is said there, once
         said_elsewhere = first not in roles and not chosen.costing.affordable
@@ -387,9 +386,9 @@ class Grader:
         text = f"Your proposal leaves out {name.lower()}, {role} in the recommended mix"
         if entry.type in told:  # why it belongs there was said with the primary
             return f"{text}."
-        why = _without_scores(entry.why)
-        if entry.role == "support":
-            why = _support_clause(why)
+        # a support's reason reads under the type's name in the plan ("is already in
+        # place, and adds ..."); after a colon it needs its subject
+        why = f"it {entry.basis}" if entry.role == "support" else entry.basis
         return f"{text}: {why}. {name}: {self._summaries[entry.type]}"
 
     def _extra_text(self, rank: RankedType, told: set[str]) -> str:
@@ -491,33 +490,6 @@ def _remember(cache: dict[tuple[object, ...], _T], key: tuple[object, ...], valu
 
 
 _ROLE_WORDS = {"primary": "the primary", "support": "a support type", "fallback": "the fallback"}
-
-
-#: a score in brackets, a clause giving another type's score ("; personal
-#: assistance scores 0.74"), or a support's own ("scores 0.84, close to ...")
-_SCORE = re.compile(
-    r" ?\(score \d+\.\d+\)|; [^;]*? scores \d+\.\d+|,? ?(?:and )?scores \d+\.\d+,? ?"
-)
-
-
-_SPACE_BEFORE_MARK = re.compile(r" +([;,])")
-_SPACES = re.compile(r" {2,}")
-
-
-def _without_scores(why: str) -> str:
-    """A mix entry's reason without its score figures, which say nothing to a student."""
-    text = _SPACE_BEFORE_MARK.sub(r"\1", _SCORE.sub(" ", why))
-    return _SPACES.sub(" ", text).strip(" ,")
-
-
-def _support_clause(why: str) -> str:
-    """A support's reason, without its score, as a clause of its own: the plan shows
-    it under the type's name ("is already in place, and adds ..."), feedback after
-    a colon ("it is already in place, and adds ...")."""
-    why = why.removeprefix("and ")  # "scores 0.91 and adds ..." without its score
-    if why.startswith("close to"):
-        why = "is " + why
-    return "it " + why
 
 
 def _share(weight: float, score: float, total: float) -> float:

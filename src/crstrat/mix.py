@@ -307,15 +307,19 @@ def _primary(kb: KnowledgeBase, ctx: Context, ranking: tuple[RankedType, ...]) -
     best = ranking[0]
     ruled = [CONSTRAINT_WORDS[s.step] for s in steps if s.step in CONSTRAINT_WORDS]
     if primary is best:
-        why = f"the best fit (score {primary.score:.2f})"
+        basis = "the best fit"
+        why = f"{basis} (score {primary.score:.2f})"
     else:
-        why = (
+        basis = (
             f"the best fit once {listing(ruled) or 'the budget'} "
-            f"{'are' if len(ruled) > 1 else 'is'} taken into account (score {primary.score:.2f}); "
-            f"{_lower(kb, best.type)} scores {best.score:.2f}"
+            f"{'are' if len(ruled) > 1 else 'is'} taken into account"
+        )
+        why = (
+            f"{basis} (score {primary.score:.2f}); {_lower(kb, best.type)} scores {best.score:.2f}"
         )
     if not primary.costing.affordable:
         over = primary.costing.annual_cost / ctx.budget - 1 if ctx.budget > 0 else 1.0
+        basis += f"; it costs {share(over)} more than the budget"
         why += f"; it costs {share(over)} more than the budget"
         warnings.append(
             f"{_name(kb, primary.type)} for '{ctx.segment.name}' costs "
@@ -324,7 +328,7 @@ def _primary(kb: KnowledgeBase, ctx: Context, ranking: tuple[RankedType, ...]) -
             "trade-off, not a reason to give it up. Plan the budget at that figure."
         )
     steps.append(Step("primary", f"{_name(kb, primary.type)}: {why}"))
-    mix = [_entry(kb, ctx, primary, "primary", why)]
+    mix = [_entry(kb, ctx, primary, "primary", why, basis)]
     return _Choice(ranking, mix, steps, warnings, [])
 
 
@@ -344,10 +348,8 @@ def _out_of_reach(
     scalable = [r for r in deliverable if not kb.type(r.type).human]
     if ctx.budget <= 0 and scalable:
         primary = scalable[0]
-        why = (
-            f"customers who pay nothing get the best fit that needs no staff per customer "
-            f"(score {primary.score:.2f})"
-        )
+        basis = "customers who pay nothing get the best fit that needs no staff per customer"
+        why = f"{basis} (score {primary.score:.2f})"
         warning = (
             f"'{seg.name}' brings no revenue, so no relationship fits its budget: "
             f"{_lower(kb, primary.type)} costs {money(primary.costing.annual_cost, cur)} a "
@@ -369,6 +371,7 @@ def _out_of_reach(
             if tolerance > 1
             else "among the cheapest"
         )
+        basis = f"no relationship type fits the budget; the best fit {among}"
         why = (
             f"no relationship type fits the budget; the best fit (score {primary.score:.2f}) "
             + among
@@ -383,7 +386,7 @@ def _out_of_reach(
         )
     steps.append(Step("budget", "no type is within reach of the budget"))
     steps.append(Step("primary", f"{_name(kb, primary.type)}: {why}"))
-    mix = [_entry(kb, ctx, primary, "primary", why)]
+    mix = [_entry(kb, ctx, primary, "primary", why, basis)]
     return _Choice(ranking, mix, steps, [warning], [], out_of_reach=True)
 
 
@@ -399,9 +402,17 @@ def _deflection_saving(kb: KnowledgeBase, ctx: Context, choice: _Choice, type_id
     return kb.type(type_id).deflection * left * spend
 
 
+class _Place(NamedTuple):
+    """Why a support earns its place, as the opening of its reason: with its score
+    figures (``why``) and without them (``basis``)."""
+
+    why: str
+    basis: str
+
+
 def _earns_place(
     kb: KnowledgeBase, ctx: Context, choice: _Choice, candidate: RankedType
-) -> str | None:
+) -> _Place | None:
     """Why a support type earns its place beside the mix so far: the business runs
     it already, or hosts its customers in a format it runs in (``hosted_formats``:
     a forum the answers name), or its score is close to the primary's (each only
@@ -411,15 +422,17 @@ def _earns_place(
     # a type that fits poorly earns its place only by paying for itself
     fits = candidate.score >= kb.mix.support_min_score
     if fits and candidate.type in ctx.segment.existing:
-        return "is already in place, and "
+        return _Place("is already in place, and ", "is already in place, and ")
     hosted = _hosted_format(kb, ctx, choice, kb.type(candidate.type))
     if fits and hosted is not None:
-        return f"runs in the {kb.channels[hosted].title.lower()} you already host, and "
+        runs = f"runs in the {kb.channels[hosted].title.lower()} you already host, and "
+        return _Place(runs, runs)
     if fits and primary.score - candidate.score <= kb.mix.support_max_gap:
-        return (
-            f"scores {candidate.score:.2f}, close to the primary, and "
-            if candidate.score <= primary.score
-            else f"scores {candidate.score:.2f} and "
+        if candidate.score > primary.score:
+            return _Place(f"scores {candidate.score:.2f} and ", "")
+        return _Place(
+            f"scores {candidate.score:.2f}, close to the primary, and ",
+            "is close to the primary, and ",
         )
     saving = _deflection_saving(kb, ctx, choice, candidate.type)
     if saving <= 0 or saving < candidate.costing.annual_cost:
@@ -427,10 +440,11 @@ def _earns_place(
     # paying for itself is the case for it, whatever its score: documentation
     # beside the engineers of a technical offer scores low on fit alone
     rate = share(kb.type(candidate.type).deflection)
-    return (
+    pays = (
         f"answers about {rate} of the live contacts instead of a person, saving "
         f"{money(saving, ctx.currency)} a year, more than it costs, and "
     )
+    return _Place(pays, pays)
 
 
 def _new_named_formats(
@@ -487,11 +501,13 @@ def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) 
             )
         ):
             continue
-        earns = _earns_place(kb, ctx, choice, candidate)
-        if earns is None:
+        place = _earns_place(kb, ctx, choice, candidate)
+        if place is None:
             continue
-        why = earns + f"adds {rel_type.job} within the budget left"
-        choice.mix.append(_entry(kb, ctx, candidate, "support", why))
+        adds = f"adds {rel_type.job} within the budget left"
+        choice.mix.append(
+            _entry(kb, ctx, candidate, "support", place.why + adds, place.basis + adds)
+        )
         remaining -= candidate.costing.annual_cost
         jobs.add(rel_type.job)
         if rel_type.human:
@@ -557,7 +573,7 @@ def _human_backing(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
     remaining = ctx.budget - sum(e.annual_cost for e in choice.mix)
     why = fallback.why
     if fallback.wanted and fallback.cost <= remaining:
-        choice.mix.append(MixEntry(kb.mix.fallback_type, "fallback", fallback.cost, why))
+        choice.mix.append(MixEntry(kb.mix.fallback_type, "fallback", fallback.cost, why, why))
     elif fallback.wanted:
         why = (
             f"no room left for a person for {fallback.who}: one would cost "
@@ -587,9 +603,12 @@ def _staffing(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
         choice.staffing.append(Staffing(entry.type, people, per_person))
 
 
-def _entry(kb: KnowledgeBase, ctx: Context, ranked: RankedType, role: str, why: str) -> MixEntry:
-    """A primary or support of the mix, its reason saying when whoever delivers
-    the service is the customers' named contact already (``own_delivery``)."""
+def _entry(
+    kb: KnowledgeBase, ctx: Context, ranked: RankedType, role: str, why: str, basis: str
+) -> MixEntry:
+    """A primary or support of the mix, its reason (with and without score figures:
+    MixEntry) saying when whoever delivers the service is the customers' named
+    contact already (``own_delivery``)."""
     rel_type = kb.type(ranked.type)
     own = rel_type.cost.own_delivery
     served = delivered_by_own(rel_type, ctx, ctx.segment.customers)  # 0 without own_delivery
@@ -599,11 +618,12 @@ def _entry(kb: KnowledgeBase, ctx: Context, ranked: RankedType, role: str, why: 
             if served >= ctx.segment.customers
             else f"the named contact of {count(served)} of these customers already"
         )
-        why = (
-            f"{why}; whoever delivers the service is {whom}, so it takes only "
+        delivers = (
+            f"; whoever delivers the service is {whom}, so it takes only "
             f"their added time, about {share(own.added_share)} of a named manager's time"
         )
-    return MixEntry(ranked.type, role, ranked.costing.annual_cost, why)
+        why, basis = why + delivers, basis + delivers
+    return MixEntry(ranked.type, role, ranked.costing.annual_cost, why, basis)
 
 
 def _decide(kb: KnowledgeBase, ctx: Context, *, stated: bool = True) -> _Choice:

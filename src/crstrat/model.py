@@ -467,12 +467,18 @@ class RankedType(NamedTuple):
 
 
 class MixEntry(NamedTuple):
-    """A relationship type in the recommended mix, its role and its yearly cost there."""
+    """A relationship type in the recommended mix, its role and its yearly cost there.
+
+    ``why`` is the reason as the plan shows it, score figures included; ``basis``
+    is the same reason without them, for readers to whom a score says nothing
+    (grade feedback to students).
+    """
 
     type: str
     role: str
     annual_cost: float
     why: str
+    basis: str
 
 
 class ChosenTactic(NamedTuple):
