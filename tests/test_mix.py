@@ -452,3 +452,28 @@ def test_each_reason_comes_with_and_without_its_score_figures(kb: KnowledgeBase)
     assert primary.basis == "the best fit"
     for entry in plan.mix:
         assert "score" not in entry.basis
+
+
+def test_retention_is_not_the_test_for_one_off_customers(kb: KnowledgeBase) -> None:
+    # a festival crowd buys once and the business only aims to win it: the QR
+    # menu it expects is not there to keep anyone, so its break-even retention
+    # gain does not rule it out; the same crowd to be kept is another matter
+    crowd = segment(
+        "Festival crowds",
+        "self_service",
+        goals=("acquire",),
+        customers=40_000,
+        purchases_per_year=1,
+        spend_per_purchase=10,
+        budget_share=0.02,
+        complexity="low",
+        channels=("app", "social_media", "in_person"),
+    )
+    plan = plan_for(kb, crowd)
+    assert plan.horizon == "transactional"
+    assert plan.primary == "self_service"
+    assert "break_even" not in [s.step for s in plan.steps]
+    kept = plan_for(kb, dataclasses.replace(crowd, goals=("acquire", "retain")))
+    assert kept.horizon == "long_term"
+    assert "break_even" in [s.step for s in kept.steps]
+    assert kept.primary != "self_service"

@@ -103,6 +103,10 @@ def _pays_for_itself(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tupl
     factor = kb.mix.break_even_effect_factor
     if not factor or ctx.economics is None:
         return found, ""
+    if ctx.horizon == "transactional" and "retain" not in ctx.segment.goals:
+        # customers served one sale at a time, whom the business does not aim to
+        # keep: a type is not there to keep them, so retention cannot be its test
+        return found, ""
     min_goals = kb.mix.support_min_fit.get("goals", 0.0)
 
     def pays(r: RankedType) -> bool:
