@@ -37,6 +37,11 @@ EXPECT_KEYS = {"primary", "horizon", "warning", "not_in_mix", "in_mix", "why"}
 # here, strict, with the reason: an entry that starts passing fails the
 # suite, so it is removed rather than forgotten.
 XFAIL: dict[tuple[str, str, str], str] = {
+    ("bakery_expects_cocreation", "Regulars", "primary"): (
+        "since 2026-11-30 co-creation runs on a smaller programme for few customers (about "
+        "4,000 a year for 600 regulars): what the regulars expect fits the budget, and it "
+        "scores 0.78 against 0.66 for the counter staff the strategist leads with"
+    ),
     ("local_bakery", "Regulars", "not_in_mix:communities"): (
         "since 2026-11-30 a community of fewer than 10,000 runs on a smaller plan (a members' "
         "club): about 4,000 a year for 800 regulars, and with every format assumed it scores "

@@ -299,6 +299,37 @@ def test_cost_tips_only_when_the_budget_is_tight(cli: Cli, tmp_path: Path) -> No
     assert "of the budget. Ways to spend less:" in tight
 
 
+FESTIVAL = """\
+crstrat: 1
+segments:
+  - name: Festival crowds
+    expectation: self_service
+    goal: {goals}
+    customers: 40000
+    purchases_per_year: 1
+    spend_per_purchase: 10
+    budget_share: 0.02
+    complexity: low
+    channels: [app, social_media, in_person]
+"""
+
+
+def test_retention_figures_of_one_off_customers_are_said_to_be_unused(
+    cli: Cli, tmp_path: Path
+) -> None:
+    unused = "figures are shown but not held against any type"
+    crowd = tmp_path / "crowd.yaml"
+    crowd.write_text(FESTIVAL.format(goals="acquire"), encoding="utf-8")
+    report = cli("report", "--answers", crowd).out
+    assert "### Retention that pays for each type" in report
+    assert unused in " ".join(report.split())
+    # the same crowd to be kept: retention is the test, and the note goes
+    crowd.write_text(FESTIVAL.format(goals="[acquire, retain]"), encoding="utf-8")
+    kept = cli("report", "--answers", crowd).out
+    assert "### Retention that pays for each type" in kept
+    assert unused not in " ".join(kept.split())
+
+
 @pytest.mark.parametrize(("formats", "shown"), [(("email",), False), (("forum", "email"), True)])
 def test_a_tip_needing_a_format_the_segment_lacks_is_left_out(
     kb: KnowledgeBase, formats: tuple[str, ...], shown: bool

@@ -13,8 +13,9 @@ each segment (and, apart, for its top tier when it has one):
    that needs no staff per customer and paying ones the best fit among the
    cheapest, with a warning); then, each only while some candidates remain:
    pays for itself (break-even retention gain against the type's plausible
-   effect); copes with an offer that needs a lot of explanation, unless
-   customers help themselves;
+   effect; not for one-off customers the business does not aim to keep);
+   copes with an offer that needs a lot of explanation, unless customers help
+   themselves;
    a personal relationship for customers worth one many times over who ask for
    less; customers who help themselves get the type they expect when the budget
    carries it; a top tier gets the most personal type its budget carries.
@@ -99,31 +100,45 @@ def _within_reach(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[C
     )
 
 
-def _pays_for_itself(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[Candidates, str]:
-    factor = kb.mix.break_even_effect_factor
-    if not factor or ctx.economics is None:
-        return found, ""
-    if ctx.horizon == "transactional" and "retain" not in ctx.segment.goals:
-        # customers served one sale at a time, whom the business does not aim to
-        # keep: a type is not there to keep them, so retention cannot be its test
-        return found, ""
+def retention_is_the_test(segment: Segment, horizon: str) -> bool:
+    """Whether what a type adds to retention is a fair test of it for these customers:
+    not for customers served one sale at a time (a transactional horizon) whom the
+    business does not aim to keep (no goal to retain), a festival crowd or a tourist."""
+    return horizon == "long_term" or "retain" in segment.goals
+
+
+def _pays(kb: KnowledgeBase, ranked: RankedType) -> bool:
+    """Whether a type pays for itself on retention: its break-even retention gain is at
+    most ``break_even_effect_factor`` x the gain it plausibly brings."""
+    gain = ranked.break_even_retention_gain
+    limit = kb.mix.break_even_effect_factor * kb.type(ranked.type).retention_effect
+    return gain is not None and gain <= limit
+
+
+def _not_paying(kb: KnowledgeBase, ctx: Context, found: Candidates) -> Candidates:
+    """The candidates that do not pay for themselves on retention while a cheaper one
+    that serves the goals does; none without economics or ``break_even_effect_factor``."""
+    if not kb.mix.break_even_effect_factor or ctx.economics is None:
+        return []
     min_goals = kb.mix.support_min_fit.get("goals", 0.0)
-
-    def pays(r: RankedType) -> bool:
-        gain = r.break_even_retention_gain
-        return gain is not None and gain <= factor * kb.type(r.type).retention_effect
-
-    dropped = [
+    return [
         r
         for r in found
-        if not pays(r)
+        if not _pays(kb, r)
         and any(
-            pays(o)
+            _pays(kb, o)
             and o.costing.annual_cost < r.costing.annual_cost
             and _fit(o, "goals") >= min_goals
             for o in found
         )
     ]
+
+
+def _pays_for_itself(kb: KnowledgeBase, ctx: Context, found: Candidates) -> tuple[Candidates, str]:
+    if not retention_is_the_test(ctx.segment, ctx.horizon):
+        return found, ""
+    dropped = _not_paying(kb, ctx, found)
+    factor = kb.mix.break_even_effect_factor
     texts = [
         f"{_lower(kb, r.type)} would pay for itself only if it kept "
         + (
@@ -321,6 +336,16 @@ def _primary(kb: KnowledgeBase, ctx: Context, ranking: tuple[RankedType, ...]) -
         why = (
             f"{basis} (score {primary.score:.2f}); {_lower(kb, best.type)} scores {best.score:.2f}"
         )
+    if not retention_is_the_test(ctx.segment, ctx.horizon) and primary in _not_paying(
+        kb, ctx, _reachable(kb, ctx, deliverable)
+    ):
+        # the plan shows every type's break-even retention gain, and a cheaper type
+        # would have won on it: say why it is not held against this one
+        unused = (
+            "; it would not pay for itself on retention, which is not what it is for with "
+            "customers served one sale at a time whom the business does not aim to keep"
+        )
+        why, basis = why + unused, basis + unused
     if not primary.costing.affordable:
         over = primary.costing.annual_cost / ctx.budget - 1 if ctx.budget > 0 else 1.0
         basis += f"; it costs {share(over)} more than the budget"
@@ -406,7 +431,7 @@ def _deflection_saving(kb: KnowledgeBase, ctx: Context, choice: _Choice, type_id
     return kb.type(type_id).deflection * left * spend
 
 
-class _Place(NamedTuple):
+class _SupportReason(NamedTuple):
     """Why a support earns its place, as the opening of its reason: with its score
     figures (``why``) and without them (``basis``)."""
 
@@ -416,7 +441,7 @@ class _Place(NamedTuple):
 
 def _earns_place(
     kb: KnowledgeBase, ctx: Context, choice: _Choice, candidate: RankedType
-) -> _Place | None:
+) -> _SupportReason | None:
     """Why a support type earns its place beside the mix so far: the business runs
     it already, or hosts its customers in a format it runs in (``hosted_formats``:
     a forum the answers name), or its score is close to the primary's (each only
@@ -426,15 +451,15 @@ def _earns_place(
     # a type that fits poorly earns its place only by paying for itself
     fits = candidate.score >= kb.mix.support_min_score
     if fits and candidate.type in ctx.segment.existing:
-        return _Place("is already in place, and ", "is already in place, and ")
+        return _SupportReason("is already in place, and ", "is already in place, and ")
     hosted = _hosted_format(kb, ctx, choice, kb.type(candidate.type))
     if fits and hosted is not None:
         runs = f"runs in the {kb.channels[hosted].title.lower()} you already host, and "
-        return _Place(runs, runs)
+        return _SupportReason(runs, runs)
     if fits and primary.score - candidate.score <= kb.mix.support_max_gap:
         if candidate.score > primary.score:
-            return _Place(f"scores {candidate.score:.2f} and ", "")
-        return _Place(
+            return _SupportReason(f"scores {candidate.score:.2f} and ", "")
+        return _SupportReason(
             f"scores {candidate.score:.2f}, close to the primary, and ",
             "is close to the primary, and ",
         )
@@ -448,7 +473,7 @@ def _earns_place(
         f"answers about {rate} of the live contacts instead of a person, saving "
         f"{money(saving, ctx.currency)} a year, more than it costs, and "
     )
-    return _Place(pays, pays)
+    return _SupportReason(pays, pays)
 
 
 def _new_named_formats(
@@ -610,9 +635,9 @@ def _staffing(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
 def _entry(
     kb: KnowledgeBase, ctx: Context, ranked: RankedType, role: str, why: str, basis: str
 ) -> MixEntry:
-    """A primary or support of the mix, its reason (with and without score figures:
-    MixEntry) saying when whoever delivers the service is the customers' named
-    contact already (``own_delivery``)."""
+    """A primary or support of the mix with its reason, as ``why`` (score figures
+    included) and ``basis`` (without them: MixEntry); both say when whoever
+    delivers the service is the customers' named contact already (``own_delivery``)."""
     rel_type = kb.type(ranked.type)
     own = rel_type.cost.own_delivery
     served = delivered_by_own(rel_type, ctx, ctx.segment.customers)  # 0 without own_delivery
@@ -649,6 +674,9 @@ def _decide(kb: KnowledgeBase, ctx: Context, *, stated: bool = True) -> _Choice:
 
 
 def _expectation_warnings(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> list[str]:
+    """Where what the segment expects collides with the formats it uses or with its
+    budget; not when the expected type is the primary within reach of the budget
+    (a trade-off the primary's own warning states, with the figure)."""
     seg = ctx.segment
     expected = _ranked(choice.ranking, seg.expectation)
     name = _lower(kb, expected.type)
@@ -661,7 +689,10 @@ def _expectation_warnings(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> l
             f"'{seg.name}' expects {name}, which needs a format you do not use "
             f"({formats}); add one of them to offer it."
         )
-    if not expected.costing.affordable:
+    # kept as the primary a little over the budget, it is a trade-off the primary's
+    # own warning gives with the figure, not a collision to report twice
+    traded_off = choice.mix[0].type == expected.type and bool(_reachable(kb, ctx, [expected]))
+    if not expected.costing.affordable and not traded_off:
         cur = ctx.currency
         cost = expected.costing
         revenue = ctx.customer_value * seg.customers

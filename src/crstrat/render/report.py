@@ -46,6 +46,7 @@ from ..figures import (
     share,
     share_or_times,
 )
+from ..mix import retention_is_the_test
 from ..model import (
     Economics,
     KnowledgeBase,
@@ -601,6 +602,7 @@ def _segment(
         "top_tier": _top_tier(kb, seg.top_tier, cur),
         "economics": _economics(kb, seg, cur),
         "retention": _retention_rows(kb, seg),
+        "retention_is_the_test": retention_is_the_test(s, seg.horizon),
         "steps": _steps(seg),
         "why": _why(kb, seg),
         "existing": existing,
