@@ -550,3 +550,27 @@ def test_the_expected_type_a_little_over_the_budget_is_warned_once(kb: Knowledge
     # far beyond the budget, it is a collision again, said as such
     poor = plan_for(kb, dataclasses.replace(callers, spend_per_purchase=60))
     assert [w for w in poor.warnings if "expects personal assistance, but it would cost" in w]
+
+
+def test_a_community_leads_only_customers_who_expect_one(kb: KnowledgeBase) -> None:
+    # a laundrette's 300 regulars expect to serve themselves, in person: a members'
+    # club on a small plan would be the best fit within reach, but nobody asked to
+    # meet the other customers, so the attendant leads; regulars who expect a
+    # community get it
+    regulars = segment(
+        "Laundrette regulars",
+        "self_service",
+        goals=("retain",),
+        customers=300,
+        purchases_per_year=50,
+        spend_per_purchase=5,
+        channels=("in_person", "phone"),
+    )
+    plan = plan_for(kb, regulars)
+    club = plan.ranked("communities")
+    assert club.score > plan.ranked("personal_assistance").score
+    assert club.costing.annual_cost <= kb.mix.over_budget_tolerance * plan.budget
+    assert plan.primary == "personal_assistance"
+    assert "involvement" in [s.step for s in plan.steps]
+    asking = plan_for(kb, dataclasses.replace(regulars, expectation="communities"))
+    assert asking.primary == "communities"

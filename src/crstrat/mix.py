@@ -5,8 +5,8 @@ each segment (and, apart, for its top tier when it has one):
 
 1. **Economics**: what a customer is worth over time (crstrat.economics).
 2. **Candidates**: every type, scored and costed (crstrat.scoring), that can run
-   in the formats the business uses and that customers want (co-creation only
-   for those who expect it).
+   in the formats the business uses and that customers want (co-creation and
+   communities lead only for those who expect them).
 3. **Constraints**, each named in the plan's steps when it narrows the
    candidates: within reach of the budget (costs are estimates, so a little over
    is a trade-off, not a wall; when nothing is, free customers get the best type
@@ -278,8 +278,9 @@ def _wanted(
 ) -> Candidates:
     """The candidates without the ``wanted_only_types`` the segment does not expect
     (all of them when nothing else is deliverable). Co-creation works only with
-    customers who want a say; the step is named when it would have been the best
-    fit within reach of the budget."""
+    customers who want a say, a community with customers who look for one
+    another; the step is named when one would have been the best fit within
+    reach of the budget."""
     unwanted = [t for t in kb.mix.wanted_only_types if t != ctx.segment.expectation]
     wanted = [r for r in deliverable if r.type not in unwanted]
     if not wanted or len(wanted) == len(deliverable):
