@@ -71,6 +71,21 @@ def test_init_plan_apply_round_trip(cli: Cli, kb: KnowledgeBase, tmp_path: Path,
     assert written == expected
 
 
+def test_apply_says_when_the_figures_are_still_placeholders(cli: Cli, tmp_path: Path) -> None:
+    canvas, answers = BMML / "meal-kit-minimal.bmml", tmp_path / "answers.yaml"
+    cli("canvas", "init", canvas, "-o", answers)
+    marked = answers.read_text(encoding="utf-8").count("# default: replace")
+    assert marked > 0
+    done = cli("canvas", "apply", canvas, "--answers", answers, "-o", tmp_path / "a.bmml")
+    assert done.code == 0
+    assert f"{marked} figures of {answers} are still canvas init's defaults" in done.err
+    # the consultant replaces the figures (and the marks with them): nothing to say
+    replaced = answers.read_text(encoding="utf-8").replace("  # default: replace", "")
+    answers.write_text(replaced, encoding="utf-8")
+    done = cli("canvas", "apply", canvas, "--answers", answers, "-o", tmp_path / "b.bmml")
+    assert done.code == 0 and "defaults" not in done.err
+
+
 def test_a_renamed_segment_keeps_its_link_and_other_names_match(cli: Cli, tmp_path: Path) -> None:
     answers = tmp_path / "answers.yaml"
     cli("canvas", "init", BMML / "meal-kit-minimal.bmml", "-o", answers)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from conftest import run_installed
@@ -100,6 +101,24 @@ def test_answers_and_example_together_is_usage_error(cli: Cli, in_tmp: Path) -> 
 def test_unknown_option_is_usage_error(cli: Cli) -> None:
     result = cli("plan", "--frmat", "json")
     assert result.code == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("grade", "x.yaml", "--min-score", "60"), "--min-score"),
+        (("plan", "--format", "xml"), "--format"),
+        (("plan", "--frmat", "json"), "--frmat"),
+        (("grade",), "PATH"),
+    ],
+)
+def test_a_usage_error_is_one_line_that_points_to_the_help(
+    cli: Cli, args: tuple[str, ...], named: str
+) -> None:
+    result = cli(*args)
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and result.err.startswith("crstrat: error: ")
+    assert named in result.err and f"crstrat {args[0]} --help" in result.err
 
 
 def test_types_explain_examples(cli: Cli) -> None:

@@ -346,3 +346,20 @@ def test_a_terminal_gets_the_same_lines_in_colour(
     coloured = buffer.getvalue()
     assert "\x1b[" in coloured
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == render(report, width=100)
+
+
+def test_the_summary_wraps_at_the_terminal_width(
+    kb: KnowledgeBase, batch: dict[str, list[str]]
+) -> None:
+    from crstrat.grading import Grader
+    from crstrat.render.grade_table import render, summary_line
+
+    grader = Grader(kb)
+    files = [batch["copies"][0], batch["worst"][0], batch["broken"][0]]
+    report = grader.report(grader.grade_file(Path(f)) for f in files)
+    summary = summary_line(report)
+    assert len(summary) > 80  # "3 submissions: ... unreadable; mean score 0.54."
+    lines = render(report, width=80).splitlines()
+    tail = lines[len(lines) - lines[::-1].index("") :]  # after the last blank line
+    assert " ".join(tail) == summary
+    assert all(len(line) <= 80 for line in tail)

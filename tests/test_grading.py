@@ -272,3 +272,21 @@ def test_a_missing_support_is_explained_in_a_clause_of_its_own(
     for text in texts:
         assert "a support type in the recommended mix: it " in text, text
         assert "score" not in text and " and and " not in text
+
+
+def test_changed_figures_read_as_every_other_figure() -> None:
+    from crstrat.comparison import Change
+    from crstrat.grading import changes_text
+
+    changed = [
+        Change("segments[0].customers", 2500, 9000),
+        Change("segments[0].budget_share", 0.02, 0.5),
+        Change("segments[0].spend_per_purchase", 40.0, 1250.0),
+        Change("segments[0].channels", ("web", "app"), ()),
+    ]
+    assert changes_text(changed) == (
+        "segments[0].customers from 2,500 to 9,000; "
+        "segments[0].budget_share from 0.02 to 0.5; "
+        "segments[0].spend_per_purchase from 40 to 1,250; "
+        "segments[0].channels from web, app to nothing"
+    )

@@ -314,7 +314,13 @@ def test_a_draft_that_cannot_be_written_still_stops(
     pipe.send_text(CTRL_C)
     # the folder of --save-answers is missing: the draft is kept in the current folder
     with pytest.raises(Interrupted, match=r"kept in mine\.draft\.yaml"):
-        ask_missing(kb, {}, save_path=Path("missing/mine.yaml"), input=pipe, output=DummyOutput())
+        ask_missing(
+            kb,
+            {"company": "Kept Ltd"},
+            save_path=Path("missing/mine.yaml"),
+            input=pipe,
+            output=DummyOutput(),
+        )
     assert (in_tmp / "mine.draft.yaml").is_file()
 
 
@@ -343,7 +349,7 @@ def test_resuming_with_a_custom_knowledge_base_names_it(pipe: PipeInput, in_tmp:
     custom = load_knowledge(Path("kb"))
     pipe.send_text(CTRL_C)
     with pytest.raises(Interrupted) as stopped:
-        ask_missing(custom, {}, input=pipe, output=DummyOutput())
+        ask_missing(custom, {"company": "Kept Ltd"}, input=pipe, output=DummyOutput())
     assert stopped.value.message.endswith(f"--answers {DRAFT_NAME} --kb kb")
 
 

@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 
 import pexpect
 import pytest
+import yaml
 
 from conftest import run_installed
 from crstrat.knowledge import builtin_location
@@ -600,8 +601,10 @@ def test_a_draft_is_offered_and_never_replaced_by_fewer_answers(tmp_path: Path) 
     draft = tmp_path / DRAFT_NAME
     draft.write_text(earlier)
 
-    child = spawn(tmp_path, "plan")  # declines the draft, then stops at the first question
-    child.expect_exact("Resume from them?")
+    child = spawn(tmp_path, "plan", columns=80)  # declines the draft, stops at the first question
+    question = f"Resume the 5 answers kept in {DRAFT_NAME}?"
+    assert len(question) + len(" (Y/n) ") <= 80  # one line on an 80-column terminal
+    child.expect_exact(question)
     child.send("n")
     child.expect_exact(QUESTIONS[0])
     child.sendcontrol("c")
@@ -610,7 +613,7 @@ def test_a_draft_is_offered_and_never_replaced_by_fewer_answers(tmp_path: Path) 
     assert draft.read_text() == earlier
 
     child = spawn(tmp_path, "plan", "-f", "json")  # resumes: only what is missing is asked
-    child.expect_exact("Resume from them?")
+    child.expect_exact("Resume the ")
     child.send(ENTER)
     answer(child, QUESTIONS[6:17])
     answer(child, QUESTIONS[-1:])
@@ -618,6 +621,37 @@ def test_a_draft_is_offered_and_never_replaced_by_fewer_answers(tmp_path: Path) 
     assert status == 0
     assert QUESTIONS[0] not in shown
     assert '"company": "Earlier Ltd"' in shown
+
+
+def test_a_draft_resumed_and_saved_in_full_is_removed(tmp_path: Path) -> None:
+    earlier = (
+        "crstrat: 1\ncompany: Earlier Ltd\nsegments:\n  - name: Walk-ins\n"
+        "    expectation: self_service\n    goal: retain\n    customers: 700\n"
+    )
+    draft = tmp_path / "mine.draft.yaml"
+    draft.write_text(earlier)
+    child = spawn(tmp_path, "plan", "--save-answers", "mine.yaml", "-f", "json")
+    child.expect_exact("Resume the ")
+    child.send(ENTER)
+    answer(child, QUESTIONS[6:17])
+    answer(child, QUESTIONS[-1:])
+    status, shown = finish(child)
+    assert status == 0
+    saved = yaml.safe_load((tmp_path / "mine.yaml").read_text())
+    assert saved["company"] == "Earlier Ltd"
+    # its answers are all in mine.yaml: kept, the draft would be offered at every run
+    assert not draft.exists()
+    assert "removed the draft mine.draft.yaml" in shown
+
+
+def test_stopping_before_the_first_answer_keeps_no_draft(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "plan")
+    child.expect_exact(QUESTIONS[0])
+    child.sendcontrol("c")
+    status, shown = finish(child)
+    assert status == 130
+    assert "nothing to keep" in shown
+    assert not list(tmp_path.iterdir())  # no draft of no answers, offered next time
 
 
 # --------------------------------------------------------------------------- scale

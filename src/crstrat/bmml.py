@@ -146,8 +146,17 @@ def answers_text(
             lines.append(f"    # in the canvas today: {printable(' '.join(today.split()))}")
         for key, value in defaults.items():
             if key != "name":
-                lines.append(f"    {key}: {_scalar(value)}  # default: replace")
+                lines.append(f"    {key}: {_scalar(value)}  {PLACEHOLDER}")
     return "\n".join(lines) + "\n"
+
+
+#: the comment canvas init puts after every figure it could not take from the canvas
+PLACEHOLDER = "# default: replace"
+
+
+def placeholders_left(text: str | None) -> int:
+    """How many figures of an answers file still carry canvas init's placeholder mark."""
+    return sum(line.rstrip().endswith(PLACEHOLDER) for line in (text or "").splitlines())
 
 
 def segment_links(

@@ -167,8 +167,11 @@ def _run(argv: list[str]) -> int:
     except CrstratError as exc:
         return _error(exc.message, exc.exit_code)
     except ClickException as exc:
-        exc.show()
-        return exc.exit_code if exc.exit_code else EXIT_USAGE
+        # one line, as every other user error: what is wrong, and where the help is
+        # (Click's own is a usage block of four)
+        command = getattr(getattr(exc, "ctx", None), "command_path", None)
+        hint = f" (see {command} --help)" if command else ""
+        return _error(exc.format_message().rstrip(".") + hint, exc.exit_code or EXIT_USAGE)
     except Abort:
         raise KeyboardInterrupt from None
     except UnicodeEncodeError as exc:

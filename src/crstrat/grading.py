@@ -477,8 +477,10 @@ def _shown(value: object) -> str:
         return "nothing"
     if isinstance(value, tuple):
         return ", ".join(str(v) for v in value) if value else "nothing"
-    if isinstance(value, float) and value.is_integer():
-        return f"{value:g}"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return f"{value:,.0f}"  # 9,000 as every other figure crstrat shows
     return str(value)
 
 

@@ -972,6 +972,8 @@ def resume_command(kb: KnowledgeBase, path: Path, save_path: Path | None) -> str
 
 def _interrupted(kb: KnowledgeBase, answers: dict[str, Any], save_path: Path | None) -> Interrupted:
     """Keep the answers in a draft; the error says how to resume."""
+    if not answer_count(answers):
+        return Interrupted("interrupted before the first answer; there was nothing to keep")
     try:
         path = keep_draft(answers, save_path)
     except InputError as exc:
@@ -989,8 +991,8 @@ def offer_draft(
     terminal = _terminal(input, output)
     try:
         return terminal.confirm(
-            f"An earlier session kept {answer_count(answers)} answers in {printable(path)}. "
-            "Resume from them?",
+            # short enough for an 80-column terminal with the default draft's name
+            f"Resume the {answer_count(answers)} answers kept in {printable(path)}?",
             default=True,
         )
     except (KeyboardInterrupt, EOFError):

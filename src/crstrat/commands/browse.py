@@ -76,7 +76,7 @@ def examples(kb_dir: KbOption = None) -> None:
         answers = load_answers(kb, example_path(kb, name))
         segments = "; ".join(printable(s.name) for s in answers.segments)
         out.print(Text.assemble((printable(name), "bold"), "  ", printable(answers.company or "")))
-        out.print(Padding(Text(f"Segments: {segments}"), (0, 0, 0, 4)))
+        out.print(Padding(Text(f"Segments: {segments}"), (0, 0, 0, 4), expand=False))
     out.print(
         Text(
             "Run one: crstrat plan --example NAME   (or copy it: crstrat plan --example NAME "

@@ -96,7 +96,14 @@ def apply(
 ) -> None:
     """Write the recommended relationships into a canvas's customer_relationships."""
     from ..answers import validate_answers
-    from ..bmml import apply_relationships, block_text, read_canvas, relationships, segment_links
+    from ..bmml import (
+        apply_relationships,
+        block_text,
+        placeholders_left,
+        read_canvas,
+        relationships,
+        segment_links,
+    )
     from ..mix import make_plan
     from ..yamlfile import input_name
 
@@ -111,6 +118,13 @@ def apply(
     links = segment_links(names, text, segments, source)
     items = relationships(kb, make_plan(kb, chosen), links)
     emit(apply_relationships(canvas_text, block_text(items, canvas_text)), output)
+    unreplaced = placeholders_left(text)
+    if unreplaced:
+        sys.stderr.write(
+            f"crstrat: {unreplaced} figures of {source} are still canvas init's defaults "
+            "('# default: replace'): the relationships written are advice for those, not "
+            "for the client's own figures\n"
+        )
     left = [s.name for s in segments if s.id not in links]
     if left:
         sys.stderr.write(

@@ -119,11 +119,13 @@ def gather_answers(
     interactive: bool,
     save_path: Path | None = None,
     asked: list[dict[str, Any]] | None = None,
+    resumed: list[Path] | None = None,
 ) -> Answers:
     """Merge defaults < file < flags, ask for what is missing, validate once.
 
     On a terminal, with no file given, a draft an earlier session left beside
-    ``save_path`` is offered first. Answers asked for are appended to ``asked``.
+    ``save_path`` is offered first; a draft resumed is appended to ``resumed``.
+    Answers asked for are appended to ``asked``.
     """
     from ..answers import (
         apply_overrides,
@@ -147,6 +149,8 @@ def gather_answers(
         answers_file = example_path(kb, example)
     if answers_file is None and interactive and not use_defaults:
         answers_file = _offered_draft(save_path)
+        if answers_file is not None and resumed is not None:
+            resumed.append(answers_file)
     if answers_file is not None:
         data, text = read_answers_input(answers_file)
         source = input_name(answers_file)
@@ -194,11 +198,11 @@ def gather_answers(
 
 def _offered_draft(save_path: Path | None) -> Path | None:
     """An earlier session's draft, when there is one and the user chooses to resume it."""
-    from ..questionnaire import draft_path, offer_draft, read_draft
+    from ..questionnaire import answer_count, draft_path, offer_draft, read_draft
 
     path = draft_path(save_path)
     draft = read_draft(path) if path.is_file() else None
-    return path if draft and offer_draft(path, draft) else None
+    return path if draft and answer_count(draft) and offer_draft(path, draft) else None
 
 
 def _check_given(kb: KnowledgeBase, data: Any, *, source: str, text: str | None) -> None:
@@ -268,6 +272,7 @@ def plan(
     # answers read from standard input leave none of it to ask questions on
     interactive = is_terminal(sys.stdin) and stdout_is_terminal() and not is_stdin(answers)
     asked: list[dict[str, Any]] = []
+    resumed: list[Path] = []
     chosen = gather_answers(
         kb,
         answers_file=answers,
@@ -277,11 +282,13 @@ def plan(
         interactive=interactive,
         save_path=save_answers_to,
         asked=asked,
+        resumed=resumed,
     )
     try:
         if save_answers_to is not None:
             # a shipped example saved is a case to hand students: it carries no proposal
             save_answers(without_proposals(chosen) if example else chosen, save_answers_to)
+            _retire_drafts(resumed, save_answers_to)
         result = make_plan(kb, chosen)
         out_format = choose_format(fmt, output)
         if out_format is PlanFormat.table and (output is None or is_stdout(output)):
@@ -294,6 +301,19 @@ def plan(
         if not asked:
             raise
         raise _with_draft(exc, kb, asked[0], save_answers_to) from None
+
+
+def _retire_drafts(drafts: list[Path], saved: Path) -> None:
+    """Remove the drafts a session resumed from once its answers are saved in full:
+    kept, a draft would be offered again at every run."""
+    if is_stdout(saved):
+        return  # the answers went to the screen, not to a file: the draft stays
+    for draft in drafts:
+        try:
+            draft.unlink()
+        except OSError:
+            continue  # it stays, and is offered again: nothing is lost
+        sys.stderr.write(f"crstrat: removed the draft {draft}; its answers are in {saved}\n")
 
 
 def _with_draft(

@@ -34,7 +34,7 @@ def render_types(kb: KnowledgeBase) -> RenderableType:
     for rel_type in kb.types:
         parts += [
             Text.assemble((printable(rel_type.id), "bold"), "  ", printable(rel_type.name)),
-            Padding(Text(printable(rel_type.summary)), (0, 0, 0, 4)),
+            Padding(Text(printable(rel_type.summary)), (0, 0, 0, 4), expand=False),
         ]
     parts += [Text(), Text("More on one: crstrat explain TYPE")]
     return Group(*parts)

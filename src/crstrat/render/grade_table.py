@@ -79,13 +79,13 @@ def lines(report: GradeReport, width: int = 100) -> Iterator[str]:
     """The batch as lines of text, each submission then the summary."""
     for result in report.results:
         yield from submission_lines(result, width)
-    yield from tail_lines(report)
+    yield from tail_lines(report, width)
 
 
-def tail_lines(report: GradeReport) -> Iterator[str]:
-    """What follows the submissions: a blank line and the summary."""
+def tail_lines(report: GradeReport, width: int = 100) -> Iterator[str]:
+    """What follows the submissions: a blank line and the summary, wrapped at ``width``."""
     yield ""
-    yield summary_line(report)
+    yield from _wrapped(summary_line(report), 0, width)
 
 
 def render(report: GradeReport, width: int = 100) -> str:
@@ -112,7 +112,7 @@ class Writer:
 
     def tail(self, report: GradeReport) -> str:
         """The summary."""
-        return "".join(f"{line}\n" for line in tail_lines(report))
+        return "".join(f"{line}\n" for line in tail_lines(report, self.width))
 
 
 def print_lines(console: Console, lines: Iterator[str]) -> None:
