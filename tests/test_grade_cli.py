@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from crstrat.answers import load_answers
+from crstrat.grading import GradeReport
 from crstrat.knowledge import example_names, example_path
 from crstrat.mix import make_plan
 from crstrat.model import KnowledgeBase
@@ -327,6 +328,15 @@ def test_progress_goes_to_stderr_only(
     assert len(json.loads(result.out)["results"]) == len(files)
 
 
+def three_graded(kb: KnowledgeBase, batch: dict[str, list[str]]) -> GradeReport:
+    """The report of a copy, a worst choice and a broken file, graded in process."""
+    from crstrat.grading import Grader
+
+    grader = Grader(kb)
+    files = [batch["copies"][0], batch["worst"][0], batch["broken"][0]]
+    return grader.report(grader.grade_file(Path(f)) for f in files)
+
+
 def test_a_terminal_gets_the_same_lines_in_colour(
     kb: KnowledgeBase, batch: dict[str, list[str]]
 ) -> None:
@@ -335,12 +345,9 @@ def test_a_terminal_gets_the_same_lines_in_colour(
 
     from rich.console import Console
 
-    from crstrat.grading import Grader
     from crstrat.render.grade_table import print_report, render
 
-    grader = Grader(kb)
-    files = [batch["copies"][0], batch["worst"][0], batch["broken"][0]]
-    report = grader.report(grader.grade_file(Path(f)) for f in files)
+    report = three_graded(kb, batch)
     buffer = io.StringIO()
     print_report(Console(file=buffer, width=100, force_terminal=True), report)
     coloured = buffer.getvalue()
@@ -351,12 +358,9 @@ def test_a_terminal_gets_the_same_lines_in_colour(
 def test_the_summary_wraps_at_the_terminal_width(
     kb: KnowledgeBase, batch: dict[str, list[str]]
 ) -> None:
-    from crstrat.grading import Grader
     from crstrat.render.grade_table import render, summary_line
 
-    grader = Grader(kb)
-    files = [batch["copies"][0], batch["worst"][0], batch["broken"][0]]
-    report = grader.report(grader.grade_file(Path(f)) for f in files)
+    report = three_graded(kb, batch)
     summary = summary_line(report)
     assert len(summary) > 80  # "3 submissions: ... unreadable; mean score 0.54."
     lines = render(report, width=80).splitlines()

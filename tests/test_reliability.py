@@ -593,13 +593,25 @@ def test_a_save_that_fails_after_the_questions_keeps_a_draft(tmp_path: Path) -> 
     assert json.loads(replay.stdout)["company"] == "Kept Ltd"
 
 
+#: a draft an earlier session kept: the company and a segment begun (5 answers)
+EARLIER_DRAFT = (
+    "crstrat: 1\ncompany: Earlier Ltd\nsegments:\n  - name: Walk-ins\n"
+    "    expectation: self_service\n    goal: retain\n    customers: 700\n"
+)
+
+
+def resume_and_finish(child: pexpect.spawn) -> tuple[int, str]:
+    """Accept the draft offered, answer what it lacks; the exit status and the screen."""
+    child.expect_exact("Resume the ")
+    child.send(ENTER)
+    answer(child, QUESTIONS[6:17])
+    answer(child, QUESTIONS[-1:])
+    return finish(child)
+
+
 def test_a_draft_is_offered_and_never_replaced_by_fewer_answers(tmp_path: Path) -> None:
-    earlier = (
-        "crstrat: 1\ncompany: Earlier Ltd\nsegments:\n  - name: Walk-ins\n"
-        "    expectation: self_service\n    goal: retain\n    customers: 700\n"
-    )
     draft = tmp_path / DRAFT_NAME
-    draft.write_text(earlier)
+    draft.write_text(EARLIER_DRAFT)
 
     child = spawn(tmp_path, "plan", columns=80)  # declines the draft, stops at the first question
     question = f"Resume the 5 answers kept in {DRAFT_NAME}?"
@@ -610,32 +622,20 @@ def test_a_draft_is_offered_and_never_replaced_by_fewer_answers(tmp_path: Path) 
     child.sendcontrol("c")
     status, _ = finish(child)
     assert status == 130
-    assert draft.read_text() == earlier
+    assert draft.read_text() == EARLIER_DRAFT
 
-    child = spawn(tmp_path, "plan", "-f", "json")  # resumes: only what is missing is asked
-    child.expect_exact("Resume the ")
-    child.send(ENTER)
-    answer(child, QUESTIONS[6:17])
-    answer(child, QUESTIONS[-1:])
-    status, shown = finish(child)
+    # resumes: only what is missing is asked
+    status, shown = resume_and_finish(spawn(tmp_path, "plan", "-f", "json"))
     assert status == 0
     assert QUESTIONS[0] not in shown
     assert '"company": "Earlier Ltd"' in shown
 
 
 def test_a_draft_resumed_and_saved_in_full_is_removed(tmp_path: Path) -> None:
-    earlier = (
-        "crstrat: 1\ncompany: Earlier Ltd\nsegments:\n  - name: Walk-ins\n"
-        "    expectation: self_service\n    goal: retain\n    customers: 700\n"
-    )
     draft = tmp_path / "mine.draft.yaml"
-    draft.write_text(earlier)
+    draft.write_text(EARLIER_DRAFT)
     child = spawn(tmp_path, "plan", "--save-answers", "mine.yaml", "-f", "json")
-    child.expect_exact("Resume the ")
-    child.send(ENTER)
-    answer(child, QUESTIONS[6:17])
-    answer(child, QUESTIONS[-1:])
-    status, shown = finish(child)
+    status, shown = resume_and_finish(child)
     assert status == 0
     saved = yaml.safe_load((tmp_path / "mine.yaml").read_text())
     assert saved["company"] == "Earlier Ltd"
