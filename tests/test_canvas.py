@@ -78,7 +78,7 @@ def test_apply_says_when_the_figures_are_still_placeholders(cli: Cli, tmp_path: 
     assert marked > 0
     done = cli("canvas", "apply", canvas, "--answers", answers, "-o", tmp_path / "a.bmml")
     assert done.code == 0
-    assert f"{marked} figures of {answers} are still canvas init's defaults" in done.err
+    assert f"{marked} answers in {answers} still carry canvas init's mark" in done.err
     # the consultant replaces the figures (and the marks with them): nothing to say
     replaced = answers.read_text(encoding="utf-8").replace("  # default: replace", "")
     answers.write_text(replaced, encoding="utf-8")

@@ -110,6 +110,7 @@ def test_unknown_option_is_usage_error(cli: Cli) -> None:
         (("plan", "--format", "xml"), "--format"),
         (("plan", "--frmat", "json"), "--frmat"),
         (("grade",), "PATH"),
+        (("plan", "--set"), "--set"),  # Click raises this one without a context
     ],
 )
 def test_a_usage_error_is_one_line_that_points_to_the_help(
@@ -118,7 +119,16 @@ def test_a_usage_error_is_one_line_that_points_to_the_help(
     result = cli(*args)
     assert result.code == 2
     assert result.err.count("\n") == 1 and result.err.startswith("crstrat: error: ")
+    assert "\\x0a" not in result.err  # a message of several lines, squeezed into one
     assert named in result.err and f"crstrat {args[0]} --help" in result.err
+
+
+@pytest.mark.parametrize("group", [(), ("canvas",), ("kb",)])
+def test_a_group_without_a_command_shows_its_help(cli: Cli, group: tuple[str, ...]) -> None:
+    result = cli(*group)
+    assert result.code == 2
+    assert f"Usage: crstrat {' '.join(group)}".rstrip() in result.err
+    assert "Commands" in result.err and "\\x0a" not in result.err
 
 
 def test_types_explain_examples(cli: Cli) -> None:

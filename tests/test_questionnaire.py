@@ -21,10 +21,11 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from crstrat.answers import missing_keys, validate_answers, validate_field
 from crstrat.commands.plan import gather_answers
+from crstrat.drafts import DRAFT_NAME, draft_path
 from crstrat.errors import InputError, Interrupted
 from crstrat.knowledge import builtin_location, load_knowledge
 from crstrat.model import Answers, KnowledgeBase, Segment
-from crstrat.questionnaire import DRAFT_NAME, ask_missing, draft_path
+from crstrat.questionnaire import ask_missing
 
 ENTER = "\r"
 DOWN = "\x1b[B"

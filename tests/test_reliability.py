@@ -26,8 +26,8 @@ import pytest
 import yaml
 
 from conftest import run_installed
+from crstrat.drafts import DRAFT_NAME
 from crstrat.knowledge import builtin_location
-from crstrat.questionnaire import DRAFT_NAME
 from test_terminal import ENTER, QUESTIONS, answer, env, finish, spawn
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX files and signals")
@@ -613,10 +613,8 @@ def test_a_draft_is_offered_and_never_replaced_by_fewer_answers(tmp_path: Path) 
     draft = tmp_path / DRAFT_NAME
     draft.write_text(EARLIER_DRAFT)
 
-    child = spawn(tmp_path, "plan", columns=80)  # declines the draft, stops at the first question
-    question = f"Resume the 5 answers kept in {DRAFT_NAME}?"
-    assert len(question) + len(" (Y/n) ") <= 80  # one line on an 80-column terminal
-    child.expect_exact(question)
+    child = spawn(tmp_path, "plan")  # declines the draft, then stops at the first question
+    child.expect_exact(f"Resume the 5 answers kept in {DRAFT_NAME}?")
     child.send("n")
     child.expect_exact(QUESTIONS[0])
     child.sendcontrol("c")
@@ -642,6 +640,39 @@ def test_a_draft_resumed_and_saved_in_full_is_removed(tmp_path: Path) -> None:
     # its answers are all in mine.yaml: kept, the draft would be offered at every run
     assert not draft.exists()
     assert "removed the draft mine.draft.yaml" in shown
+
+
+def test_a_draft_of_one_answer_says_so(tmp_path: Path) -> None:
+    (tmp_path / DRAFT_NAME).write_text("crstrat: 1\ncompany: One Ltd\n")
+    child = spawn(tmp_path, "plan")
+    child.expect_exact(f"Resume the 1 answer kept in {DRAFT_NAME}?")
+    child.send("n")
+    child.expect_exact(QUESTIONS[0])
+    child.sendcontrol("c")
+    assert finish(child)[0] == 130
+
+
+def test_the_draft_resumed_by_the_command_the_interruption_gave_is_removed(
+    tmp_path: Path,
+) -> None:
+    draft = tmp_path / "mine.draft.yaml"
+    draft.write_text(EARLIER_DRAFT)
+    child = spawn(
+        tmp_path,
+        "plan",
+        "--answers",
+        "mine.draft.yaml",
+        "--save-answers",
+        "mine.yaml",
+        "-f",
+        "json",
+    )
+    answer(child, QUESTIONS[6:17])  # only what is missing: no offer, the file was named
+    answer(child, QUESTIONS[-1:])
+    status, shown = finish(child)
+    assert status == 0
+    assert yaml.safe_load((tmp_path / "mine.yaml").read_text())["company"] == "Earlier Ltd"
+    assert not draft.exists() and "removed the draft" in shown
 
 
 def test_stopping_before_the_first_answer_keeps_no_draft(tmp_path: Path) -> None:

@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from conftest import run_installed
+from crstrat.drafts import DRAFT_NAME
 from crstrat.knowledge import load_knowledge
-from crstrat.questionnaire import DRAFT_NAME
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 

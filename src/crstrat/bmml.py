@@ -155,7 +155,8 @@ PLACEHOLDER = "# default: replace"
 
 
 def placeholders_left(text: str | None) -> int:
-    """How many figures of an answers file still carry canvas init's placeholder mark."""
+    """How many answers of an answers file still carry canvas init's placeholder mark
+    (a line that ends with it: a value replaced with its mark left counts too)."""
     return sum(line.rstrip().endswith(PLACEHOLDER) for line in (text or "").splitlines())
 
 

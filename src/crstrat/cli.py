@@ -158,7 +158,10 @@ def run(argv: list[str]) -> int:
 
 def _run(argv: list[str]) -> int:
     from typer import Abort
-    from typer._click.exceptions import ClickException  # typer 0.28 bundles click
+    from typer._click.exceptions import (  # typer 0.28 bundles click
+        ClickException,
+        NoArgsIsHelpError,
+    )
 
     try:
         app = build(_command_name(argv))
@@ -166,12 +169,17 @@ def _run(argv: list[str]) -> int:
         sys.stdout.flush()
     except CrstratError as exc:
         return _error(exc.message, exc.exit_code)
+    except NoArgsIsHelpError as exc:  # "crstrat canvas": the group's help, on stderr
+        exc.show()
+        return EXIT_USAGE
     except ClickException as exc:
         # one line, as every other user error: what is wrong, and where the help is
-        # (Click's own is a usage block of four)
-        command = getattr(getattr(exc, "ctx", None), "command_path", None)
-        hint = f" (see {command} --help)" if command else ""
-        return _error(exc.format_message().rstrip(".") + hint, exc.exit_code or EXIT_USAGE)
+        # (Click's own is a usage block of four); bad usage, so always exit 2
+        named = _command_name(argv)
+        command = getattr(getattr(exc, "ctx", None), "command_path", None) or " ".join(
+            ["crstrat", *([named] if named else [])]
+        )
+        return _error(f"{exc.format_message().rstrip('.')} (see {command} --help)", EXIT_USAGE)
     except Abort:
         raise KeyboardInterrupt from None
     except UnicodeEncodeError as exc:

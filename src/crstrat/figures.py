@@ -15,6 +15,11 @@ def count(number: float) -> str:
     return f"{number:,.0f}" if float(number).is_integer() else f"{number:,.2f}"
 
 
+def counted(number: int, noun: str) -> str:
+    """``1, "answer"`` -> ``1 answer``; ``6, "answer"`` -> ``6 answers`` (nouns that take an s)."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def share(fraction: float) -> str:
     """``0.05`` -> ``5%``; ``0.125`` -> ``12.5%``."""
     percent = fraction * 100

@@ -472,15 +472,16 @@ def remark_line(remark: Remark) -> str:
 
 
 def _shown(value: object) -> str:
-    """A case figure as a student wrote it: lists without brackets, absence said."""
+    """A case figure in words: lists without brackets, absence said, whole numbers
+    with thousands separators as every other figure crstrat shows (9,000)."""
     if value is None:
         return "nothing"
     if isinstance(value, tuple):
         return ", ".join(str(v) for v in value) if value else "nothing"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
-        return f"{value:,.0f}"  # 9,000 as every other figure crstrat shows
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return f"{value:,.0f}"
     return str(value)
 
 

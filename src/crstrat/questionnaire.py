@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import shutil
 import textwrap
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -28,26 +27,20 @@ from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
 from prompt_toolkit.output import ColorDepth, Output
 
-from . import yamlfile
 from .answers import (
     REQUIRED_SEGMENT_KEYS,
     SCHEMA_VERSION,
-    TOP_KEYS,
     apply_overrides,
     parse_scalar,
     validate_answers,
     validate_field,
     validate_top_field,
 )
+from .drafts import answer_count, keep_draft, resume_command
 from .errors import InputError, Interrupted
-from .figures import count, listing, money, printable, share
-from .knowledge import builtin_location
+from .figures import count, counted, listing, money, printable, share
 from .model import CHANNELS, COMPLEXITIES, GOALS, MARKETS, Economics, KnowledgeBase, Segment
-from .outputs import write_atomic
 from .scoring import context
-
-#: Where the answers go on Ctrl-C when no --save-answers path is given.
-DRAFT_NAME = "crstrat-answers.draft.yaml"
 
 T = TypeVar("T")
 #: A choice offered: its value, a short title, and optionally a description shown
@@ -889,87 +882,6 @@ class _Questionnaire:
         ]
 
 
-# --------------------------------------------------------------------------- drafts
-
-
-def draft_path(save_path: Path | None) -> Path:
-    """Where an interrupted questionnaire keeps its answers: beside --save-answers
-    (``mine.yaml`` -> ``mine.draft.yaml``), else (no path, ``-``) in the current folder."""
-    if save_path is None or str(save_path) == "-":
-        return Path(DRAFT_NAME)
-    return save_path.with_name(f"{save_path.stem}.draft.yaml")
-
-
-def _draft_text(answers: dict[str, Any]) -> str:
-    ordered = {key: answers[key] for key in TOP_KEYS if key in answers}
-    header = (
-        "# crstrat answers, schema 1: a draft kept when the questions were interrupted.\n"
-        "# Resume with  crstrat plan --answers FILE  (only what is missing is asked).\n"
-    )
-    return header + yamlfile.dump(ordered)
-
-
-def answer_count(answers: object) -> int:
-    """How many answers a draft holds: the top-level ones and each segment's."""
-    if not isinstance(answers, dict):
-        return 0
-    segments = answers.get("segments")
-    count = sum(1 for key in answers if key not in ("crstrat", "segments"))
-    if isinstance(segments, list):
-        count += sum(len(seg) if isinstance(seg, dict) else 1 for seg in segments)
-    return count
-
-
-def read_draft(path: Path) -> dict[str, Any] | None:
-    """The answers of an existing draft, None when there is none or it cannot be read."""
-    try:
-        data, _ = yamlfile.load(path)
-    except InputError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def keep_draft(answers: dict[str, Any], save_path: Path | None) -> Path:
-    """Write the answers to a draft and return its path; raises InputError if no place takes it.
-
-    A draft that holds more answers is never replaced: the new one takes the
-    next free name (``mine.draft-2.yaml``). Where the draft cannot be written
-    (the folder of --save-answers is gone), the current folder, then the
-    temporary folder, take it.
-    """
-    import tempfile
-
-    first = draft_path(save_path)
-    places = [first.parent, Path("."), Path(tempfile.gettempdir())]
-    problem: InputError | None = None
-    if not answer_count(answers) and read_draft(first):
-        return first  # nothing new to keep, and an earlier draft is there: it stays
-    for folder in dict.fromkeys(places):
-        path = folder / first.name
-        number = 1
-        while path.exists() and answer_count(read_draft(path)) > answer_count(answers):
-            number += 1
-            path = folder / first.name.replace(".draft.yaml", f".draft-{number}.yaml")
-        try:
-            write_atomic(path, _draft_text(answers))
-        except InputError as exc:
-            problem = problem or exc
-            continue
-        return path
-    assert problem is not None
-    raise problem
-
-
-def resume_command(kb: KnowledgeBase, path: Path, save_path: Path | None) -> str:
-    """The command that resumes from a draft."""
-    command = f"crstrat plan --answers {shlex.quote(str(path))}"
-    if save_path is not None:
-        command += f" --save-answers {shlex.quote(str(save_path))}"
-    if kb.location and Path(kb.location).resolve() != builtin_location():
-        command += f" --kb {shlex.quote(kb.location)}"
-    return command
-
-
 def _interrupted(kb: KnowledgeBase, answers: dict[str, Any], save_path: Path | None) -> Interrupted:
     """Keep the answers in a draft; the error says how to resume."""
     if not answer_count(answers):
@@ -992,7 +904,7 @@ def offer_draft(
     try:
         return terminal.confirm(
             # short enough for an 80-column terminal with the default draft's name
-            f"Resume the {answer_count(answers)} answers kept in {printable(path)}?",
+            f"Resume the {counted(answer_count(answers), 'answer')} kept in {printable(path)}?",
             default=True,
         )
     except (KeyboardInterrupt, EOFError):
@@ -1013,7 +925,7 @@ def ask_missing(
     only what its incomplete segments lack. A summary follows, where any answer
     can be changed. The answers already in ``data`` are kept as they are and
     must be right: check them first, as ``crstrat plan`` does. Ctrl-C or Ctrl-D keeps the answers given so far in a draft
-    (:func:`draft_path`) and raises Interrupted. ``input`` and ``output`` are
+    (:func:`crstrat.drafts.draft_path`) and raises Interrupted. ``input`` and ``output`` are
     prompt_toolkit's, for tests; by default the process's terminal.
     """
     answers = apply_overrides(data, [])

@@ -97,6 +97,7 @@ def apply(
     """Write the recommended relationships into a canvas's customer_relationships."""
     from ..answers import validate_answers
     from ..bmml import (
+        PLACEHOLDER,
         apply_relationships,
         block_text,
         placeholders_left,
@@ -104,6 +105,7 @@ def apply(
         relationships,
         segment_links,
     )
+    from ..figures import counted, printable
     from ..mix import make_plan
     from ..yamlfile import input_name
 
@@ -121,9 +123,10 @@ def apply(
     unreplaced = placeholders_left(text)
     if unreplaced:
         sys.stderr.write(
-            f"crstrat: {unreplaced} figures of {source} are still canvas init's defaults "
-            "('# default: replace'): the relationships written are advice for those, not "
-            "for the client's own figures\n"
+            f"crstrat: {counted(unreplaced, 'answer')} in {printable(source)} still carry "
+            f"canvas init's mark '{PLACEHOLDER}': the relationships written rest on its "
+            "defaults where the client's own figures were not put in (remove each mark "
+            "once its answer is the client's)\n"
         )
     left = [s.name for s in segments if s.id not in links]
     if left:

@@ -151,6 +151,8 @@ def gather_answers(
         answers_file = _offered_draft(save_path)
         if answers_file is not None and resumed is not None:
             resumed.append(answers_file)
+    elif answers_file is not None and resumed is not None and _is_draft_of(answers_file, save_path):
+        resumed.append(answers_file)  # the command the interruption gave
     if answers_file is not None:
         data, text = read_answers_input(answers_file)
         source = input_name(answers_file)
@@ -196,13 +198,30 @@ def gather_answers(
     return validate_answers(kb, data, source=source, text=text)
 
 
+def _is_draft_of(answers_file: Path, save_path: Path | None) -> bool:
+    """Whether ``answers_file`` is the draft an interrupted ``--save-answers save_path``
+    run kept (``crstrat plan --answers mine.draft.yaml --save-answers mine.yaml``)."""
+    from ..drafts import draft_path
+
+    if save_path is None or str(answers_file) == "-":
+        return False
+    try:
+        return answers_file.resolve() == draft_path(save_path).resolve()
+    except OSError:
+        return False
+
+
 def _offered_draft(save_path: Path | None) -> Path | None:
     """An earlier session's draft, when there is one and the user chooses to resume it."""
-    from ..questionnaire import answer_count, draft_path, offer_draft, read_draft
+    from ..drafts import answer_count, draft_path, read_draft
 
     path = draft_path(save_path)
     draft = read_draft(path) if path.is_file() else None
-    return path if draft and answer_count(draft) and offer_draft(path, draft) else None
+    if not draft or not answer_count(draft):
+        return None
+    from ..questionnaire import offer_draft  # the prompts load only to ask
+
+    return path if offer_draft(path, draft) else None
 
 
 def _check_given(kb: KnowledgeBase, data: Any, *, source: str, text: str | None) -> None:
@@ -288,15 +307,16 @@ def plan(
         if save_answers_to is not None:
             # a shipped example saved is a case to hand students: it carries no proposal
             save_answers(without_proposals(chosen) if example else chosen, save_answers_to)
-            _retire_drafts(resumed, save_answers_to)
         result = make_plan(kb, chosen)
         out_format = choose_format(fmt, output)
         if out_format is PlanFormat.table and (output is None or is_stdout(output)):
             from ..render.table import print_plan
 
             print_plan(console(), result, kb, details=details)
-            return
-        emit(renderer(out_format)(result, kb), output)
+        else:
+            emit(renderer(out_format)(result, kb), output)
+        if save_answers_to is not None:
+            _retire_drafts(resumed, save_answers_to)
     except CrstratError as exc:
         if not asked:
             raise
@@ -305,22 +325,28 @@ def plan(
 
 def _retire_drafts(drafts: list[Path], saved: Path) -> None:
     """Remove the drafts a session resumed from once its answers are saved in full:
-    kept, a draft would be offered again at every run."""
-    if is_stdout(saved):
-        return  # the answers went to the screen, not to a file: the draft stays
+    kept, a draft would be offered again at every run. Only when a regular file
+    holds them: answers sent to the screen or a pipe leave the draft where it is."""
+    from ..figures import printable
+
+    if is_stdout(saved) or not saved.is_file():
+        return
     for draft in drafts:
         try:
             draft.unlink()
         except OSError:
             continue  # it stays, and is offered again: nothing is lost
-        sys.stderr.write(f"crstrat: removed the draft {draft}; its answers are in {saved}\n")
+        sys.stderr.write(
+            f"crstrat: removed the draft {printable(str(draft))}; its answers are in "
+            f"{printable(str(saved))}\n"
+        )
 
 
 def _with_draft(
     error: CrstratError, kb: KnowledgeBase, answers: dict[str, Any], save_path: Path | None
 ) -> CrstratError:
     """The error of a run that failed after questions, with the answers kept in a draft."""
-    from ..questionnaire import keep_draft, resume_command
+    from ..drafts import keep_draft, resume_command
 
     try:
         path = keep_draft(answers, save_path)
