@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -38,3 +39,17 @@ def test_explain_wraps_bullets_under_their_text(kb: KnowledgeBase, width: int) -
     assert f"• {' '.join(first.split())}" in flat
     for line in text.splitlines():  # a wrapped bullet continues under its text
         assert not line.startswith(("  " + first.split()[-1], first.split()[-1]))
+
+
+@pytest.mark.parametrize("args", [("types",), ("explain", "self_service"), ("examples",)])
+def test_piped_lines_carry_no_padding(args: tuple[str, ...], tmp_path: Path) -> None:
+    # off a terminal, rich pads wrapped lines to the width with spaces: a file or a
+    # pipe gets the same lines without them, none longer than 80 columns
+    from conftest import run_installed
+
+    done = run_installed(*args, cwd=tmp_path, timeout=30)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) > 3
+    assert all(line == line.rstrip() for line in lines)
+    assert all(len(line) <= 80 for line in lines)

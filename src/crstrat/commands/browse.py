@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,14 +11,28 @@ from ._common import KbOption, console, load_kb
 from ._completion import type_ids
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from ..model import KnowledgeBase
+
+
+def show(*renderables: RenderableType) -> None:
+    """Print on a terminal as rich lays it out; elsewhere (a pipe, a file) the same
+    lines without the spaces rich pads them with to the width."""
+    out = console()
+    if out.is_terminal:
+        out.print(*renderables, sep="\n")
+        return
+    with out.capture() as captured:
+        out.print(*renderables, sep="\n")
+    sys.stdout.write("".join(f"{line.rstrip()}\n" for line in captured.get().splitlines()))
 
 
 def types(kb_dir: KbOption = None) -> None:
     """List the relationship types of the knowledge base, with one line each."""
     from ..render.explain import render_types
 
-    console().print(render_types(load_kb(kb_dir)))
+    show(render_types(load_kb(kb_dir)))
 
 
 def explain(
@@ -45,7 +60,7 @@ def explain(
             f"known: {', '.join(kb.type_ids)}",
             path="TYPE",
         )
-    console().print(render_type(kb, kb.type(found)))
+    show(render_type(kb, kb.type(found)))
 
 
 def _folded(text: str) -> str:
@@ -70,16 +85,15 @@ def examples(kb_dir: KbOption = None) -> None:
     from ..knowledge import example_names, example_path
 
     kb = load_kb(kb_dir)
-    out = console()
-    out.print(Text("Examples", style="bold"))
+    lines: list[RenderableType] = [Text("Examples", style="bold")]
     for name in example_names(kb):
         answers = load_answers(kb, example_path(kb, name))
         segments = "; ".join(printable(s.name) for s in answers.segments)
-        out.print(Text.assemble((printable(name), "bold"), "  ", printable(answers.company or "")))
-        out.print(Padding(Text(f"Segments: {segments}"), (0, 0, 0, 4), expand=False))
-    out.print(
-        Text(
-            "Run one: crstrat plan --example NAME   (or copy it: crstrat plan --example NAME "
-            "--save-answers mine.yaml)"
+        lines.append(
+            Text.assemble((printable(name), "bold"), "  ", printable(answers.company or ""))
         )
+        lines.append(Padding(Text(f"Segments: {segments}"), (0, 0, 0, 4), expand=False))
+    lines.append(
+        Text("Run one: crstrat plan --example NAME (add --save-answers mine.yaml to copy it)")
     )
+    show(*lines)
