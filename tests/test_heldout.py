@@ -2,9 +2,9 @@
 
 Each folder was written by a strategist who had not seen crstrat's code,
 knowledge base or README (their READMEs say how each set was used since: the
-first six are validation sets now; tests/heldout7 to tests/heldout9 were
-measured before anyone read them, and most of their second halves were never
-read case by case). The advice
+first six are validation sets now; tests/heldout7 to tests/heldout10 were
+measured before anyone read them; most of the second halves of the seventh to
+ninth were never read case by case, and the tenth not at all). The advice
 must keep agreeing with them as often as it does today, give or take two
 checks a folder, and every economics figure (worked out by hand from the
 contract's formulas) must hold.
@@ -31,6 +31,7 @@ FLOORS = {
     "heldout7": (188, 5),  # 185 of 188 on 2026-11-30 (184 when first measured, unread)
     "heldout8": (250, 8),  # 244 of 250 on 2026-11-30, when first measured, unread
     "heldout9": (206, 10),  # 198 of 206 on 2026-11-30 (197 when first measured, unread)
+    "heldout10": (187, 7),  # 182 of 187 on 2026-11-30, when first measured, unread
 }
 
 
