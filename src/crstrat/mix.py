@@ -349,8 +349,8 @@ def _primary(kb: KnowledgeBase, ctx: Context, ranking: tuple[RankedType, ...]) -
         why, basis = why + unused, basis + unused
     if not primary.costing.affordable:
         over = primary.costing.annual_cost / ctx.budget - 1 if ctx.budget > 0 else 1.0
-        basis += f"; it costs {share(over)} more than the budget"
-        why += f"; it costs {share(over)} more than the budget"
+        costs = f"; it costs {share(over)} more than the budget"
+        why, basis = why + costs, basis + costs
         warnings.append(
             f"{_name(kb, primary.type)} for '{ctx.segment.name}' costs "
             f"{money(primary.costing.annual_cost, cur)} a year, {share(over)} over the budget "
@@ -401,11 +401,9 @@ def _out_of_reach(
             if tolerance > 1
             else "among the cheapest"
         )
-        basis = f"no relationship type fits the budget; the best fit {among}"
-        why = (
-            f"no relationship type fits the budget; the best fit (score {primary.score:.2f}) "
-            + among
-        )
+        lead = "no relationship type fits the budget; the best fit"
+        basis = f"{lead} {among}"
+        why = f"{lead} (score {primary.score:.2f}) {among}"
         warning = (
             f"No relationship type fits the budget of {money(ctx.budget, cur)} a year "
             f"({money(ctx.budget_per_customer, cur)} per customer) for '{seg.name}'. The "

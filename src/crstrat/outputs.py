@@ -46,21 +46,20 @@ def _status(path: Path) -> os.stat_result | None:
         raise InputError(f"cannot be used ({exc.strerror or exc})", source=str(path)) from None
 
 
-def _is_stdin_file(status: os.stat_result) -> bool:
-    """Whether standard input is redirected from the file ``status`` describes."""
+def _input_status(path: Path) -> os.stat_result | None:
+    """What an input leads to: for ``-``, the file standard input is redirected from
+    (``--answers - < answers.yaml``), else the path's; None when there is nothing
+    (closed, a stream with no descriptor, a missing file: nothing to overwrite)."""
     try:
-        seen = os.fstat(sys.stdin.fileno())
+        if is_stdin(path):
+            return os.fstat(sys.stdin.fileno())
+        return os.stat(path.expanduser())
     except (AttributeError, OSError, ValueError):
-        return False  # closed, or a stream with no descriptor (nothing to overwrite)
-    return (status.st_dev, status.st_ino) == (seen.st_dev, seen.st_ino)
+        return None
 
 
-def _same(status: os.stat_result, other: Path) -> bool:
-    try:
-        seen = os.stat(other)
-    except OSError:
-        return False
-    return (status.st_dev, status.st_ino) == (seen.st_dev, seen.st_ino)
+def _same(status: os.stat_result, other: os.stat_result | None) -> bool:
+    return other is not None and (status.st_dev, status.st_ino) == (other.st_dev, other.st_ino)
 
 
 def folder_inputs(option: str, folder: Path | None) -> list[tuple[str, Path]]:
@@ -109,13 +108,7 @@ def check_outputs(
         if not stat.S_ISREG(status.st_mode):
             continue  # a device or a FIFO is written to, never replaced
         for source, input_path in inputs:
-            if input_path is None:
-                continue
-            if is_stdin(input_path):
-                same = _is_stdin_file(status)  # --answers - < answers.yaml
-            else:
-                same = _same(status, input_path.expanduser())
-            if same:
+            if input_path is not None and _same(status, _input_status(input_path)):
                 raise InputError(
                     f"is also an input of this run ({source}); crstrat never overwrites "
                     f"its input: give {option} another file",

@@ -202,8 +202,9 @@ def _is_draft_of(answers_file: Path, save_path: Path | None) -> bool:
     """Whether ``answers_file`` is the draft an interrupted ``--save-answers save_path``
     run kept (``crstrat plan --answers mine.draft.yaml --save-answers mine.yaml``)."""
     from ..drafts import draft_path
+    from ..yamlfile import is_stdin
 
-    if save_path is None or str(answers_file) == "-":
+    if save_path is None or is_stdin(answers_file):
         return False
     try:
         return answers_file.resolve() == draft_path(save_path).resolve()
