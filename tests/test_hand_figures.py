@@ -30,7 +30,7 @@ all in this one module. The assumptions used (USD a year):
 - deflection beside a person: self-service answers 18% of the live contacts,
   automated services 11%, communities 10%
 - communities: 10,000 fixed + 0.05 a customer + 70,000 per 50,000 consumers
-  or 20,000 business members, in fractions
+  or 20,000 business members, in fractions; per 10,000,000 members who pay nothing
 - co-creation: 15,000 fixed + 0.50 a customer
 - non-human types beyond 100,000 customers: variable costs x (n / 100,000) ** 0.7 / (n / 100,000)
 - budget: customers x purchases x spend x share (5% B2C, 10% B2B)
@@ -257,6 +257,34 @@ def test_scale_economy(cli: Cli, tmp_path: Path) -> None:
     )
     variable = 1_000_000 * 1 * 0.10  # 100,000 before the economy
     assert costs(plan)["self_service"] == pytest.approx(5_000 + variable * 10**0.7 / 10, abs=0.01)
+
+
+FREE_MEMBERS = {
+    "name": "Free members",
+    "expectation": "communities",
+    "goal": ["acquire", "retain"],
+    "customers": 20_000_000,
+    "purchases_per_year": 0,
+    "spend_per_purchase": 0,
+    "budget_per_customer": 0.05,
+    "complexity": "low",
+    "channels": ["web", "forum"],
+}
+
+
+def test_free_members_run_their_community(cli: Cli, tmp_path: Path) -> None:
+    # 20 million members who pay nothing: 0.05 a member x (200 ** 0.7) / 200 with
+    # the scale economy, and one paid person for 10 million of them
+    plan = plan_segment(cli, tmp_path, FREE_MEMBERS)
+    variable = 20_000_000 * 0.05 * 200**0.7 / 200  # about 204,000
+    free = 10_000 + variable + 2 * 70_000
+    assert costs(plan)["communities"] == pytest.approx(free, abs=0.01)  # about 354,000
+    assert plan["mix"][0]["type"] == "communities"  # 1,000,000 of budget carries it
+    # the same members paying a cent a year are paying members: one person per 50,000
+    paying = plan_segment(
+        cli, tmp_path, {**FREE_MEMBERS, "purchases_per_year": 1, "spend_per_purchase": 0.01}
+    )
+    assert costs(paying)["communities"] == pytest.approx(10_000 + variable + 400 * 70_000, abs=0.01)
 
 
 def test_top_tier_split(cli: Cli, tmp_path: Path) -> None:

@@ -158,6 +158,17 @@ def test_a_book_given_twice_is_refused(tmp_path: Path) -> None:
     assert "accounts_per_person" in error.message
 
 
+def test_free_members_go_with_accounts_per_person_only(tmp_path: Path) -> None:
+    error = broken(
+        tmp_path,
+        "types.yaml",
+        "        book_size:\n",
+        "        free_members_per_person: 1000000\n        book_size:\n",
+    )
+    assert error.path is not None and error.path.endswith("staff.free_members_per_person")
+    assert "book_size" in error.message
+
+
 def test_economics_and_currencies_are_data(kb: KnowledgeBase) -> None:
     assert kb.economics is not None and kb.currencies is not None
     assert set(kb.economics.gross_margin) == {"b2c", "b2b"}

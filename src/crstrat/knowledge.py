@@ -350,12 +350,20 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
     )
     contacts = cost.child("contacts_per_customer_per_year", required=False).allow(*COMPLEXITIES)
     staff = cost.child("staff", required=False).allow(
-        "accounts_per_person", "book_size", "cost_per_person", "own_delivery"
+        "accounts_per_person",
+        "book_size",
+        "cost_per_person",
+        "own_delivery",
+        "free_members_per_person",
     )
     accounts: Mapping[str, float] = frozen_map()
     if "book_size" in staff.data and "accounts_per_person" in staff.data:
         raise staff.fail(
             "book_size", "gives the book a second time: keep book_size or accounts_per_person"
+        )
+    if "book_size" in staff.data and "free_members_per_person" in staff.data:
+        raise staff.fail(
+            "free_members_per_person", "goes with accounts_per_person, not with book_size"
         )
     if staff.data and "book_size" not in staff.data:
         per = staff.child("accounts_per_person").allow(*MARKETS)
@@ -404,6 +412,7 @@ def _relationship_type(r: _Reader, type_ids: tuple[str, ...]) -> RelationshipTyp
             ),
             book_size=_book_size(staff) if "book_size" in staff.data else None,
             own_delivery=_own_delivery(staff) if "own_delivery" in staff.data else None,
+            free_members_per_person=staff.number("free_members_per_person", 1.0, required=False),
             contact_staff_cost_per_person=cost.number(
                 "contact_staff_cost_per_person", 1.0, required=False
             ),

@@ -150,6 +150,9 @@ class CostModel(NamedTuple):
     small_plan_exponent: float = 1.0
     #: with a book size: the cheaper staffing where the named person delivers the service
     own_delivery: OwnDelivery | None = None
+    #: with accounts_per_person: members one paid person looks after where the
+    #: members pay nothing and volunteers among them do the rest (0: as paying ones)
+    free_members_per_person: float = 0.0
 
 
 class RelationshipType(NamedTuple):

@@ -462,7 +462,8 @@ def _relationship_type() -> Schema:
                     {
                         "accounts_per_person": _kb_fits(MARKETS, 1.0, None),
                         "cost_per_person": _kb_number(),
-                    }
+                    },
+                    {"free_members_per_person": _kb_number(1.0)},
                 ),
                 _kb_object(
                     {"book_size": book_size, "cost_per_person": _kb_number()},

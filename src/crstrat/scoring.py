@@ -233,6 +233,9 @@ def type_cost(rel_type: RelationshipType, ctx: Context, *, contact_share: float 
         own = _own_customers(rel_type, ctx, reached, book)
         added = cost.own_delivery.added_share if cost.own_delivery is not None else 1.0
         people = (reached - own + own * added) / book
+    elif cost.free_members_per_person and ctx.customer_value <= 0:
+        # members who pay nothing: volunteers among them moderate and answer
+        people = reached / cost.free_members_per_person
     elif cost.accounts_per_person:
         people = reached / cost.accounts_per_person[ctx.market]
     fixed = cost.fixed_per_year

@@ -85,6 +85,8 @@ def render_type(kb: KnowledgeBase, rel_type: RelationshipType) -> RenderableType
             "Customers per person",
             ", ".join(f"{market} {n:,.0f}" for market, n in cost.accounts_per_person.items()),
         )
+    if cost.free_members_per_person:
+        table.add_row("Free members per person", f"{cost.free_members_per_person:,.0f}")
     if rel_type.fallback_share:
         table.add_row(
             "Customers still needing a person",
