@@ -55,6 +55,14 @@ def test_output_file_by_extension_and_atomic(cli: Cli, in_tmp: Path) -> None:
     assert not [p for p in in_tmp.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
+def test_only_a_file_written_is_announced(cli: Cli, in_tmp: Path) -> None:
+    result = cli("plan", "--example", "software", "-f", "json", "-o", "/dev/null")
+    assert result.code == 0 and result.out == "" and result.err == ""
+    result = cli("plan", "--example", "software", "-f", "json", "-o", "plan.json")
+    assert result.code == 0 and result.err == "crstrat: wrote plan.json\n"
+
+
 def test_bad_answers_leave_output_untouched(cli: Cli, in_tmp: Path) -> None:
     (in_tmp / "bad.yaml").write_text("crstrat: 1\nsegments: [{name: x}]\n")
     (in_tmp / "plan.json").write_text("previous")

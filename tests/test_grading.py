@@ -284,11 +284,13 @@ def test_changed_figures_read_as_every_other_figure() -> None:
         Change("segments[0].spend_per_purchase", 40.0, 1250.0),
         Change("segments[0].channels", ("web", "app"), ()),
         Change("segments[0].customers", 12345678901234567890, 1),
+        Change("segments[0].spend_per_purchase", 1234.5, 0.25),
     ]
     assert changes_text(changed) == (
         "segments[0].customers from 2,500 to 9,000; "
         "segments[0].budget_share from 0.02 to 0.5; "
         "segments[0].spend_per_purchase from 40 to 1,250; "
         "segments[0].channels from web, app to nothing; "
-        "segments[0].customers from 12,345,678,901,234,567,890 to 1"
+        "segments[0].customers from 12,345,678,901,234,567,890 to 1; "
+        "segments[0].spend_per_purchase from 1,234.5 to 0.25"
     )

@@ -42,6 +42,7 @@ plans and grades only (:data:`CACHE_SIZE`), so a class of any size fits in memor
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, TypeVar
@@ -473,7 +474,8 @@ def remark_line(remark: Remark) -> str:
 
 def _shown(value: object) -> str:
     """A case figure in words: lists without brackets, absence said, whole numbers
-    with thousands separators as every other figure crstrat shows (9,000)."""
+    and decimals with thousands separators as every other figure crstrat shows
+    (9,000; 1,234.5)."""
     if value is None:
         return "nothing"
     if isinstance(value, tuple):
@@ -482,6 +484,8 @@ def _shown(value: object) -> str:
         return f"{value:,}"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return f"{value:,.0f}"
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:,}"  # 1,234.5
     return str(value)
 
 

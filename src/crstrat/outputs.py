@@ -46,6 +46,14 @@ def _status(path: Path) -> os.stat_result | None:
         raise InputError(f"cannot be used ({exc.strerror or exc})", source=str(path)) from None
 
 
+def announce_written(path: Path) -> None:
+    """Say on stderr that ``path`` was written, when it is a file: not for stdout,
+    /dev/null or a pipe, where nothing is kept to be found."""
+    status = None if is_stdout(path) else _status(path.expanduser())
+    if status is not None and stat.S_ISREG(status.st_mode):
+        sys.stderr.write(f"crstrat: wrote {path}\n")
+
+
 def _input_status(path: Path) -> os.stat_result | None:
     """What an input leads to: for ``-``, the file standard input is redirected from
     (``--answers - < answers.yaml``), else the path's; None when there is nothing
@@ -146,7 +154,7 @@ def write_output(path: Path, text: str, *, announce: bool = True) -> None:
         return
     write_atomic(path, text)
     if announce:
-        sys.stderr.write(f"crstrat: wrote {path}\n")
+        announce_written(path)
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -369,7 +369,7 @@ def grade(
     """Grade course submissions against the recommendation."""
     from ..errors import UsageError
     from ..grading import GradeReport, Tally
-    from ..outputs import check_outputs, folder_inputs, is_stdout
+    from ..outputs import announce_written, check_outputs, folder_inputs, is_stdout
 
     junit_only = is_stdout(junit) and fmt is None and output is None  # --junit -
     out_format = choose_format(fmt, output)
@@ -429,8 +429,8 @@ def grade(
             shutil.copyfileobj(cases, xml)
             xml.write(end)
     for written in (junit, output):
-        if written is not None and not is_stdout(written):
-            sys.stderr.write(f"crstrat: wrote {written}\n")
+        if written is not None:
+            announce_written(written)
     return exit_code(report)
 
 
