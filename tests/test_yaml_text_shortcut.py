@@ -1,10 +1,11 @@
-"""The YAML loader's shortcut for plain text changes no loaded value.
+"""The YAML loader's shortcuts change no loaded value.
 
 crstrat's strict loader hands back a text scalar's string without the generic
 construction (it is a sixth of the time of parsing an answers file, and
-``crstrat grade`` parses a thousand). Documents of every kind of value, with
-anchors, aliases, merge keys and explicit tags, load exactly as with PyYAML's
-safe loader.
+``crstrat grade`` parses a thousand), and in a text without anchors builds plain
+mappings of distinct text keys and lists directly (a further fifth). Documents
+of every kind of value, with anchors, aliases, merge keys and explicit tags,
+load exactly as with PyYAML's safe loader, and a key given twice is still refused.
 """
 
 from __future__ import annotations
@@ -55,7 +56,23 @@ def test_dumped_values_load_as_with_the_safe_loader(value: Any) -> None:
         "? complex key\n: value\nlist: [a, 'b', \"c\", 1, 1.5, null, true]\n",
         "text: |\n  block\n  text\nfolded: >\n  folded\n  text\n",
         "a: &s [x, y]\nb: *s\n",
+        "inline: {<<: {x: 1, y: 2}, y: 3}\nlist: [{<<: [{a: 1}, {b: 2}]}]\n",
+        "1: one\n2.5: [two]\nnull: none\ntrue: yes\ntext: {3: three}\n",
+        "a: !!map {b: !!seq [1, 2]}\nc: !!str 1\n",
+        "- [[], {}, [{}], {a: []}]\n- ''\n",
     ],
 )
 def test_anchors_tags_and_styles_load_as_with_the_safe_loader(text: str) -> None:
     assert yamlfile.parse(text, source="t") == safe(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: 1\nb: 2\na: 3\n", "top:\n  - {x: 1, x: 2}\n", "a: {b: 1, c: [{d: 1, d: 2}]}\n"],
+)
+def test_a_key_given_twice_is_refused_at_any_depth(text: str) -> None:
+    from crstrat.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        yamlfile.parse(text, source="t")
+    assert "twice" in caught.value.message

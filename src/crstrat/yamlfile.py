@@ -116,7 +116,11 @@ def _strict_loader() -> Any:
     merge_tag = "tag:yaml.org,2002:merge"
 
     str_tag = "tag:yaml.org,2002:str"
+    map_tag = "tag:yaml.org,2002:map"
+    seq_tag = "tag:yaml.org,2002:seq"
     scalar_node = yaml.ScalarNode
+    mapping_node = yaml.MappingNode
+    sequence_node = yaml.SequenceNode
 
     # The tag of a plain scalar depends on its text alone (crstrat adds no path
     # resolvers), and answers files repeat the same few words and numbers: the
@@ -150,13 +154,31 @@ def _strict_loader() -> Any:
                 return _INT_TAG if int_12 else _FLOAT_TAG
             return None
 
+        #: set when the text has no anchor, so that no node is shared or recursive
+        tree = False
+
         def construct_object(self, node: Any, deep: bool = False) -> Any:
             # Most values are plain text, whose value is the node's own string:
             # handing it back directly skips the generic bookkeeping (a sixth of
             # the parsing time of an answers file) and changes nothing else, as
             # a string can neither hold nor be part of a recursive structure.
-            if node.__class__ is scalar_node and node.tag == str_tag:
+            kind = node.__class__
+            if kind is scalar_node and node.tag == str_tag:
                 return node.value
+            if self.tree and kind is mapping_node and node.tag == map_tag:
+                # a tree's plain mapping of distinct text keys (no merge key):
+                # built directly, without the generic two-step construction
+                keys = [
+                    k.value
+                    for k, _ in node.value
+                    if k.__class__ is scalar_node and k.tag == str_tag
+                ]
+                if len(keys) == len(node.value) and len(set(keys)) == len(keys):
+                    construct = self.construct_object
+                    return {k.value: construct(v) for k, v in node.value}
+            elif self.tree and kind is sequence_node and node.tag == seq_tag:
+                construct = self.construct_object
+                return [construct(v) for v in node.value]
             return super().construct_object(node, deep)
 
         def flatten_mapping(self, node: Any) -> None:
@@ -547,6 +569,7 @@ class _AnotherDocument(Exception):
 def _single_document(text: str) -> Any:
     """The one document of the text; a second one raises _AnotherDocument."""
     loader = _strict_loader()(text)
+    loader.tree = _ANCHOR.search(text) is None
     try:
         data = loader.get_data() if loader.check_data() else None
         if loader.check_data():
