@@ -413,7 +413,8 @@ def test_a_support_close_in_score_still_needs_the_score_floor(kb: KnowledgeBase)
 
 def test_a_forum_the_business_hosts_brings_its_community(kb: KnowledgeBase) -> None:
     # subscribers served by an app: the community scores far below the primary,
-    # but a business that names a forum hosts its customers there already
+    # but a business that names a forum or social media hosts its customers there
+    # already (groups on social networks, like forums, are where they meet)
     subscribers = segment(
         "Subscribers",
         "automated_services",
@@ -427,12 +428,15 @@ def test_a_forum_the_business_hosts_brings_its_community(kb: KnowledgeBase) -> N
     community = plan.ranked("communities")
     assert plan.ranked(plan.primary).score - community.score > kb.mix.support_max_gap
     (entry,) = [e for e in plan.mix if e.type == "communities"]
-    assert entry.role == "support" and "forum you already host" in entry.why
-    # social media alone is a shop window, not a community the business hosts
-    window = plan_for(
+    assert entry.role == "support" and "customers meet already (forum)" in entry.why
+    groups = plan_for(
         kb, dataclasses.replace(subscribers, channels=("app", "web", "email", "social_media"))
     )
-    assert "communities" not in [e.type for e in window.mix]
+    (entry,) = [e for e in groups.mix if e.type == "communities"]
+    assert entry.role == "support" and "customers meet already (social media)" in entry.why
+    # with neither named, the community does not earn its place
+    alone = plan_for(kb, dataclasses.replace(subscribers, channels=("app", "web", "email")))
+    assert "communities" not in [e.type for e in alone.mix]
 
 
 def test_each_reason_comes_with_and_without_its_score_figures(kb: KnowledgeBase) -> None:

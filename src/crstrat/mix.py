@@ -21,8 +21,8 @@ each segment (and, apart, for its top tier when it has one):
    carries it; a top tier gets the most personal type its budget carries.
 4. **Choice**: the best choice score left is the primary (the score less a
    small penalty for going over the budget); supports that each do a job of
-   their own and earn their place (already in place, a forum the business
-   hosts, close in score, or paying for themselves by deflecting live
+   their own and earn their place (already in place, a forum or social media
+   the business hosts, close in score, or paying for themselves by deflecting live
    contacts); a human fallback where customers pay and it takes a share of the
    budget (itself a share of what they are worth) no larger than an unsolved
    problem with the offer is worth.
@@ -443,7 +443,7 @@ def _earns_place(
 ) -> _SupportReason | None:
     """Why a support type earns its place beside the mix so far: the business runs
     it already, or hosts its customers in a format it runs in (``hosted_formats``:
-    a forum the answers name), or its score is close to the primary's (each only
+    a forum or social media the answers name), or its score is close to the primary's (each only
     when it scores at least ``support_min_score``), or the live contacts it
     answers save more than it costs (deflection). None when it does not."""
     primary = _ranked(choice.ranking, choice.mix[0].type)
@@ -453,7 +453,7 @@ def _earns_place(
         return _SupportReason("is already in place, and ", "is already in place, and ")
     hosted = _hosted_format(kb, ctx, choice, kb.type(candidate.type))
     if fits and hosted is not None:
-        runs = f"runs in the {kb.channels[hosted].title.lower()} you already host, and "
+        runs = f"runs where your customers meet already ({kb.channels[hosted].title.lower()}), and "
         return _SupportReason(runs, runs)
     if fits and primary.score - candidate.score <= kb.mix.support_max_gap:
         if candidate.score > primary.score:

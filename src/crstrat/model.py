@@ -328,7 +328,7 @@ class MixRules(NamedTuple):
     #: types that work only with customers who want them (co-creation): the
     #: primary only of a segment that expects one (the involvement constraint)
     wanted_only_types: tuple[str, ...] = ()
-    #: formats where customers meet one another (a forum): named in the answers,
+    #: formats where customers meet one another (a forum, social media): named in the answers,
     #: a type running in one the mix does not use yet earns a support's place
     hosted_formats: tuple[str, ...] = ()
 
