@@ -74,6 +74,23 @@ def test_no_room_for_a_fallback_is_said(kb: KnowledgeBase) -> None:
     assert plan.total_annual_cost <= plan.budget
 
 
+def test_without_a_person_format_only_paying_customers_are_warned(kb: KnowledgeBase) -> None:
+    # no phone, email, chat or in person: no person can stand behind the primary
+    online = ("web", "app", "forum")
+    paying = segment("Members", "self_service", customers=200_000, spend_per_purchase=5)
+    plan = plan_for(kb, dataclasses.replace(paying, channels=online))
+    primary = kb.type(plan.primary)
+    assert not primary.human and all(not kb.type(e.type).human for e in plan.mix)
+    (warning,) = [w for w in plan.warnings if "no human fallback" in w]
+    assert f"{primary.name.lower()} alone can fail customers" in warning
+    # free members: no person is a decision the steps explain, not a warning
+    free = dataclasses.replace(paying, channels=online, purchases_per_year=0, spend_per_purchase=0)
+    plan = plan_for(kb, dataclasses.replace(free, budget_per_customer=0.05))
+    assert not [w for w in plan.warnings if "no human fallback" in w]
+    (step,) = [s for s in plan.steps if s.step == "fallback"]
+    assert "customers who pay nothing" in step.text
+
+
 def test_nothing_affordable_prefers_a_fit_to_a_slightly_cheaper_misfit(kb: KnowledgeBase) -> None:
     """Costs are estimates: a type a few per cent dearer than the cheapest but a
     far better fit is the primary (payers expecting a person, at two rupees a

@@ -563,17 +563,17 @@ def _fallback(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> _Fallback:
     cap = kb.mix.fallback_max_budget_share.get(ctx.complexity, 1.0)
     who = f"the {share(reach)} of customers {primary.name.lower()} alone will not help"
     cur = ctx.currency
+    if ctx.customer_value <= 0 or ctx.budget <= 0:
+        return _Fallback(
+            cost, who, False, f"customers who pay nothing do not justify a person for {who}"
+        )
     if _fit(_ranked(choice.ranking, fallback.id), "channels") == 0:
         return _Fallback(
             cost,
             who,
             False,
             f"{fallback.name.lower()} needs a format you do not use (phone, email, chat or "
-            "in person); automation alone can fail customers",
-        )
-    if ctx.customer_value <= 0 or ctx.budget <= 0:
-        return _Fallback(
-            cost, who, False, f"customers who pay nothing do not justify a person for {who}"
+            f"in person); {primary.name.lower()} alone can fail customers",
         )
     taken = cost / ctx.budget
     if taken > cap:
