@@ -41,6 +41,18 @@ def test_explain_wraps_bullets_under_their_text(kb: KnowledgeBase, width: int) -
         assert not line.startswith(("  " + first.split()[-1], first.split()[-1]))
 
 
+def test_explain_gives_every_staffing_figure_of_the_cost_model(kb: KnowledgeBase) -> None:
+    communities = kb.type("communities")
+    flat = " ".join(shown(render_type(kb, communities), 120).split())
+    staff = communities.cost
+    assert staff.free_members_per_person > 0
+    assert f"{staff.free_members_per_person:,.0f}" in flat
+    for market, members in staff.accounts_per_person.items():
+        assert f"{market} {members:,.0f}" in flat
+    # a type without the free members' figure does not show the row
+    assert "Free members" not in shown(render_type(kb, kb.type("self_service")), 120)
+
+
 @pytest.mark.parametrize("args", [("types",), ("explain", "self_service"), ("examples",)])
 def test_piped_lines_carry_no_padding(args: tuple[str, ...], tmp_path: Path) -> None:
     # off a terminal, rich pads wrapped lines to the width with spaces: a file or a

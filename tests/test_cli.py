@@ -61,6 +61,10 @@ def test_only_a_file_written_is_announced(cli: Cli, in_tmp: Path) -> None:
     assert result.code == 0 and result.out == "" and result.err == ""
     result = cli("plan", "--example", "software", "-f", "json", "-o", "plan.json")
     assert result.code == 0 and result.err == "crstrat: wrote plan.json\n"
+    # charts go beside a file the report leaves behind: never into /dev
+    result = cli("report", "--example", "software", "--charts", "-o", "/dev/null")
+    assert result.code == 2 and "--charts" in result.err
+    assert not list(Path("/dev").glob("null-*.svg"))
 
 
 def test_bad_answers_leave_output_untouched(cli: Cli, in_tmp: Path) -> None:

@@ -91,6 +91,16 @@ def test_without_a_person_format_only_paying_customers_are_warned(kb: KnowledgeB
     assert "customers who pay nothing" in step.text
 
 
+def test_paying_customers_without_a_budget_are_not_called_free(kb: KnowledgeBase) -> None:
+    buyers = segment("Buyers", "self_service", purchases_per_year=1, spend_per_purchase=80)
+    plan = plan_for(kb, dataclasses.replace(buyers, budget_per_customer=0, channels=("web",)))
+    said = " ".join([*plan.warnings, *(s.text for s in plan.steps), plan.mix[0].why])
+    assert "pay nothing" not in said and "no revenue" not in said
+    assert any("no budget for relationships" in w for w in plan.warnings)
+    (step,) = [s for s in plan.steps if s.step == "fallback"]
+    assert "no budget for relationships" in step.text
+
+
 def test_nothing_affordable_prefers_a_fit_to_a_slightly_cheaper_misfit(kb: KnowledgeBase) -> None:
     """Costs are estimates: a type a few per cent dearer than the cheapest but a
     far better fit is the primary (payers expecting a person, at two rupees a

@@ -76,3 +76,26 @@ def test_a_key_given_twice_is_refused_at_any_depth(text: str) -> None:
     with pytest.raises(InputError) as caught:
         yamlfile.parse(text, source="t")
     assert "twice" in caught.value.message
+
+
+def test_aliases_still_share_what_their_anchor_holds() -> None:
+    # a text with an anchor takes PyYAML's construction, which shares the node
+    data = yamlfile.parse("a: &s [x]\nb: *s\n", source="t")
+    assert data["a"] is data["b"]
+
+
+def _from_deep_in_the_stack(frames: int, text: str) -> Any:
+    if frames:
+        return _from_deep_in_the_stack(frames - 1, text)
+    return yamlfile.parse(text, source="t")
+
+
+@pytest.mark.parametrize("frames", [0, 300, 600])
+def test_the_depth_accepted_does_not_depend_on_the_callers_stack(frames: int) -> None:
+    levels = yamlfile.MAX_DEPTH - 2  # the top mapping and the key's value: 500 in all
+    text = "a: " + "[" * levels + "]" * levels + "\n"
+    data, depth = _from_deep_in_the_stack(frames, text)["a"], 1
+    while data:
+        (data,) = data
+        depth += 1
+    assert depth == levels

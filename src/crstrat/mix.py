@@ -378,13 +378,18 @@ def _out_of_reach(
     scalable = [r for r in deliverable if not kb.type(r.type).human]
     if ctx.budget <= 0 and scalable:
         primary = scalable[0]
-        basis = "customers who pay nothing get the best fit that needs no staff per customer"
+        free = ctx.customer_value <= 0
+        who = "customers who pay nothing" if free else "with no budget, customers"
+        basis = f"{who} get the best fit that needs no staff per customer"
         why = f"{basis} (score {primary.score:.2f})"
+        cost = f"{_lower(kb, primary.type)} costs {money(primary.costing.annual_cost, cur)} a year"
         warning = (
-            f"'{seg.name}' brings no revenue, so no relationship fits its budget: "
-            f"{_lower(kb, primary.type)} costs {money(primary.costing.annual_cost, cur)} a "
-            "year, paid for by the rest of the business model (customers who upgrade, "
+            f"'{seg.name}' brings no revenue, so no relationship fits its budget: {cost}, "
+            "paid for by the rest of the business model (customers who upgrade, "
             "advertisers, other segments)."
+            if free
+            else f"'{seg.name}' has no budget for relationships: {cost}; give it "
+            "budget_share or budget_per_customer to plan within."
         )
     else:
         # costs are estimates: the types within the tolerance of the cheapest
@@ -442,19 +447,16 @@ def _earns_place(
     kb: KnowledgeBase, ctx: Context, choice: _Choice, candidate: RankedType
 ) -> _SupportReason | None:
     """Why a support type earns its place beside the mix so far: the business runs
-    it already, or hosts its customers in a format it runs in (``hosted_formats``:
-    a forum or social media the answers name), or its score is close to the primary's (each only
-    when it scores at least ``support_min_score``), or the live contacts it
-    answers save more than it costs (deflection). None when it does not."""
+    it already, or its score is close to the primary's, or the business hosts its
+    customers in a format it runs in (``hosted_formats``: a forum or social media
+    the answers name; each only when it scores at least ``support_min_score``),
+    or the live contacts it answers save more than it costs (deflection). None
+    when it does not; the first reason that holds is the one given."""
     primary = _ranked(choice.ranking, choice.mix[0].type)
     # a type that fits poorly earns its place only by paying for itself
     fits = candidate.score >= kb.mix.support_min_score
     if fits and candidate.type in ctx.segment.existing:
         return _SupportReason("is already in place, and ", "is already in place, and ")
-    hosted = _hosted_format(kb, ctx, choice, kb.type(candidate.type))
-    if fits and hosted is not None:
-        runs = f"runs where your customers meet already ({kb.channels[hosted].title.lower()}), and "
-        return _SupportReason(runs, runs)
     if fits and primary.score - candidate.score <= kb.mix.support_max_gap:
         if candidate.score > primary.score:
             return _SupportReason(f"scores {candidate.score:.2f} and ", "")
@@ -462,6 +464,10 @@ def _earns_place(
             f"scores {candidate.score:.2f}, close to the primary, and ",
             "is close to the primary, and ",
         )
+    hosted = _hosted_format(kb, ctx, choice, kb.type(candidate.type))
+    if fits and hosted is not None:
+        runs = f"runs where your customers meet already ({kb.channels[hosted].title.lower()}), and "
+        return _SupportReason(runs, runs)
     saving = _deflection_saving(kb, ctx, choice, candidate.type)
     if saving <= 0 or saving < candidate.costing.annual_cost:
         return None
@@ -549,6 +555,9 @@ class _Fallback(NamedTuple):
     who: str  # the customers it is for, in words
     wanted: bool
     why: str
+    #: no person can stand behind the primary although customers pay: a warning
+    #: (a verdict on what a person is worth is a decision, given in the steps)
+    unreachable: bool = False
 
 
 def _fallback(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> _Fallback:
@@ -563,10 +572,12 @@ def _fallback(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> _Fallback:
     cap = kb.mix.fallback_max_budget_share.get(ctx.complexity, 1.0)
     who = f"the {share(reach)} of customers {primary.name.lower()} alone will not help"
     cur = ctx.currency
-    if ctx.customer_value <= 0 or ctx.budget <= 0:
+    if ctx.customer_value <= 0:
         return _Fallback(
             cost, who, False, f"customers who pay nothing do not justify a person for {who}"
         )
+    if ctx.budget <= 0:
+        return _Fallback(cost, who, False, f"with no budget for relationships, no person for {who}")
     if _fit(_ranked(choice.ranking, fallback.id), "channels") == 0:
         return _Fallback(
             cost,
@@ -574,6 +585,7 @@ def _fallback(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> _Fallback:
             False,
             f"{fallback.name.lower()} needs a format you do not use (phone, email, chat or "
             f"in person); {primary.name.lower()} alone can fail customers",
+            unreachable=True,
         )
     taken = cost / ctx.budget
     if taken > cap:
@@ -609,9 +621,7 @@ def _human_backing(kb: KnowledgeBase, ctx: Context, choice: _Choice) -> None:
             f"{money(fallback.cost - remaining, ctx.currency)} more than is left"
         )
     choice.steps.append(Step("fallback", why))
-    if not fallback.wanted and ctx.budget > 0 and "format" not in why:
-        return  # a decision, explained in the steps: not a warning
-    if choice.mix[-1].role != "fallback" and ctx.budget > 0:
+    if (fallback.wanted and choice.mix[-1].role != "fallback") or fallback.unreachable:
         choice.warnings.append(f"'{ctx.segment.name}' has no human fallback: {why}.")
 
 

@@ -46,11 +46,18 @@ def _status(path: Path) -> os.stat_result | None:
         raise InputError(f"cannot be used ({exc.strerror or exc})", source=str(path)) from None
 
 
+def keeps_a_file(path: Path) -> bool:
+    """Whether writing to ``path`` leaves a file to be found: a regular file, or
+    nothing there yet; not stdout, /dev/null, a pipe or a terminal."""
+    if is_stdout(path):
+        return False
+    status = _status(path.expanduser())
+    return status is None or stat.S_ISREG(status.st_mode)
+
+
 def announce_written(path: Path) -> None:
-    """Say on stderr that ``path`` was written, when it is a file: not for stdout,
-    /dev/null or a pipe, where nothing is kept to be found."""
-    status = None if is_stdout(path) else _status(path.expanduser())
-    if status is not None and stat.S_ISREG(status.st_mode):
+    """Say on stderr that ``path`` was written, when it is a file (:func:`keeps_a_file`)."""
+    if keeps_a_file(path):
         sys.stderr.write(f"crstrat: wrote {path}\n")
 
 

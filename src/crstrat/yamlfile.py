@@ -49,6 +49,11 @@ MAX_DEPTH = 500
 #: few thousand, an answers file a few hundred; 100,000 load in about a second.
 MAX_VALUES = 100_000
 
+#: Texts at most this deep (a bound from _check_shape) are built by direct tree
+#: construction, one Python frame a level; deeper ones by PyYAML's, which keeps
+#: its own stack, so the depth accepted never depends on the caller's stack
+TREE_MAX_DEPTH = 100
+
 #: Longest integer accepted, in characters: beyond it PyYAML's int() takes
 #: quadratic time (sexagesimal 1:2:3...) or makes numbers no float can hold.
 MAX_INT_CHARS = 64
@@ -420,8 +425,9 @@ def _decoded(data: bytes, name: str) -> str:
     return text
 
 
-def _check_shape(text: str, source: str) -> None:
-    """Refuse text nested too deeply or with too many values, before composing it.
+def _check_shape(text: str, source: str) -> int:
+    """Refuse text nested too deeply or with too many values, before composing it;
+    returns a bound on its depth.
 
     Cheap upper bounds come first (a few ``str.count`` and one regular
     expression); only when one is exceeded are the parser's events counted,
@@ -436,7 +442,7 @@ def _check_shape(text: str, source: str) -> None:
     if values_bound > MAX_VALUES:
         values_bound = 3 * sum(map(text.count, _NODE_MARKS)) + 3
     if depth_bound <= MAX_DEPTH and values_bound <= MAX_VALUES:
-        return
+        return depth_bound
     import yaml
 
     # Deep text is counted with the pure-Python parser: libyaml's scanner reads
@@ -469,6 +475,7 @@ def _check_shape(text: str, source: str) -> None:
         pass  # the parse proper reports it, with its line
     finally:
         loader.dispose()
+    return depth_bound
 
 
 def _check_expansion(data: Any, source: str) -> None:
@@ -566,10 +573,14 @@ class _AnotherDocument(Exception):
         self.line = line
 
 
-def _single_document(text: str) -> Any:
-    """The one document of the text; a second one raises _AnotherDocument."""
+def _single_document(text: str, depth_bound: int = MAX_DEPTH) -> Any:
+    """The one document of the text; a second one raises _AnotherDocument.
+
+    A text without anchors and nested at most TREE_MAX_DEPTH deep (``depth_bound``
+    bounds it) is built by the loader's direct tree construction, which recurses
+    once per level: deeper texts take PyYAML's construction, which does not."""
     loader = _strict_loader()(text)
-    loader.tree = _ANCHOR.search(text) is None
+    loader.tree = depth_bound <= TREE_MAX_DEPTH and _ANCHOR.search(text) is None
     try:
         data = loader.get_data() if loader.check_data() else None
         if loader.check_data():
@@ -583,9 +594,9 @@ def parse(text: str, *, source: str) -> Any:
     """Parse YAML text with a safe loader; a syntax error names the line."""
     import yaml
 
-    _check_shape(text, source)
+    depth_bound = _check_shape(text, source)
     try:
-        data = _single_document(text)
+        data = _single_document(text, depth_bound)
     except _DuplicateKey as exc:
         raise InputError(
             f"has the key {shown(exc.key)} twice (first on line {exc.first_line}); "

@@ -188,10 +188,12 @@ def report(
         )
 
     from ..bounds import bounded
-    from ..outputs import check_outputs, folder_inputs, is_stdout
+    from ..outputs import check_outputs, folder_inputs, keeps_a_file
 
     out_format = choose_format(fmt, output)
-    if charts and (out_format is not ReportFormat.markdown or output is None or is_stdout(output)):
+    if charts and (
+        out_format is not ReportFormat.markdown or output is None or not keeps_a_file(output)
+    ):
         raise UsageError(
             "--charts writes SVG files beside a markdown report: give -o FILE.md "
             "(the HTML report draws its charts inside the page)"
