@@ -799,7 +799,7 @@ def test_defaulted_rates_are_named_and_no_cac_no_ratio(kb: KnowledgeBase) -> Non
 
 
 def test_the_top_tier_has_its_own_mix_and_staff(kb: KnowledgeBase) -> None:
-    from crstrat.figures import count, money, share_or_times
+    from crstrat.figures import amount, count, money, share_or_times
 
     plan, text = _wholesale(kb)
     tier = plan.segments[0].top_tier
@@ -813,11 +813,12 @@ def test_the_top_tier_has_its_own_mix_and_staff(kb: KnowledgeBase) -> None:
     assert section.count("\nStaff: ") == (1 if tier.staffing else 0)
     # the rest's mix says whom it serves; the summary counts both mixes
     assert f"other {count(plan.segments[0].mix_customers)} customers" in text
-    whole = plan.segments[0].total_annual_cost + tier.total_annual_cost
-    summary = _section(text.replace("## Summary", "### Summary"), "Summary")
-    assert money(whole, plan.currency) in summary
-    # the rest's costs are weighed against what the top tier leaves them
     seg = plan.segments[0]
+    whole = seg.total_annual_cost + tier.total_annual_cost
+    summary = _section(text.replace("## Summary", "### Summary"), "Summary")
+    assert f"Yearly cost ({plan.currency})" in summary
+    assert f"| {amount(whole)} | {amount(seg.budget)} |" in summary
+    # the rest's costs are weighed against what the top tier leaves them
     assert seg.mix_budget < seg.budget
     trade_offs = _section(text, "Cost trade-offs")
     assert money(seg.mix_budget, plan.currency) in trade_offs

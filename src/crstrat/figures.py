@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 
-def money(amount: float, currency: str) -> str:
+def amount(value: float) -> str:
+    """``1234567.8`` -> ``1,234,568``; small amounts keep their cents (``12.50``)."""
+    return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
+
+
+def money(value: float, currency: str) -> str:
     """``1234567.8`` -> ``1,234,568 USD``; small amounts keep their cents."""
-    if abs(amount) < 100:
-        return f"{amount:,.2f} {currency}"
-    return f"{amount:,.0f} {currency}"
+    return f"{amount(value)} {currency}"
 
 
 def count(number: float) -> str:

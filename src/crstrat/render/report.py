@@ -36,6 +36,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..errors import InputError
 from ..figures import (
+    amount,
     count,
     horizon_words,
     listing,
@@ -567,6 +568,7 @@ def _segment(
         "customers": count(s.customers),
         "customer_value": md(money(seg.customer_value, cur)),
         "budget": md(money(seg.budget, cur)),
+        "budget_amount": amount(seg.budget),
         "budget_per_customer": md(money(seg.budget_per_customer, cur)),
         "total": md(money(seg.total_annual_cost, cur)),
         "total_per_customer": md(money(seg.total_annual_cost / s.customers, cur)),
@@ -597,6 +599,7 @@ def _segment(
             money(seg.mix_budget / max(seg.mix_customers or s.customers, 1), cur)
         ),
         "segment_total": md(money(whole, cur)),
+        "segment_total_amount": amount(whole),
         "segment_used": share_or_times(whole / seg.budget) if seg.budget > 0 else "n/a",
         "staffing": _staffing(kb, seg.staffing),
         "top_tier": _top_tier(kb, seg.top_tier, cur),
