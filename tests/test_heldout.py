@@ -2,10 +2,10 @@
 
 Each folder was written by a strategist who had not seen crstrat's code,
 knowledge base or README (their READMEs say how each set was used since: the
-first six are validation sets now; tests/heldout7 to tests/heldout12 were
+first six are validation sets now; tests/heldout7 to tests/heldout13 were
 measured before anyone read them; most of the second halves of the seventh to
 ninth were never read case by case, the tenth only where it missed, the
-eleventh and twelfth not at all). The advice
+eleventh to thirteenth not at all). The advice
 must keep agreeing with them as often as it does today, give or take two
 checks a folder, and every economics figure (worked out by hand from the
 contract's formulas) must hold.
@@ -35,6 +35,7 @@ FLOORS = {
     "heldout10": (187, 6),  # 183 of 187 on 2026-11-30 (182 when first measured, unread)
     "heldout11": (261, 6),  # 257 of 261 on 2026-11-30, when first measured, unread
     "heldout12": (243, 7),  # 238 of 243 on 2026-11-30, when first measured, unread
+    "heldout13": (235, 4),  # 233 of 235 on 2026-11-30, when first measured, unread
 }
 
 
