@@ -573,14 +573,14 @@ class _AnotherDocument(Exception):
         self.line = line
 
 
-def _single_document(text: str, depth_bound: int = MAX_DEPTH) -> Any:
+def _single_document(text: str, *, tree: bool = False) -> Any:
     """The one document of the text; a second one raises _AnotherDocument.
 
-    A text without anchors and nested at most TREE_MAX_DEPTH deep (``depth_bound``
-    bounds it) is built by the loader's direct tree construction, which recurses
-    once per level: deeper texts take PyYAML's construction, which does not."""
+    With ``tree`` (a text without anchors, at most TREE_MAX_DEPTH deep) it is built
+    by the loader's direct tree construction, which recurses once per level;
+    otherwise by PyYAML's, which does not."""
     loader = _strict_loader()(text)
-    loader.tree = depth_bound <= TREE_MAX_DEPTH and _ANCHOR.search(text) is None
+    loader.tree = tree
     try:
         data = loader.get_data() if loader.check_data() else None
         if loader.check_data():
@@ -595,8 +595,9 @@ def parse(text: str, *, source: str) -> Any:
     import yaml
 
     depth_bound = _check_shape(text, source)
+    anchored = _ANCHOR.search(text) is not None  # only then can aliases repeat data
     try:
-        data = _single_document(text, depth_bound)
+        data = _single_document(text, tree=depth_bound <= TREE_MAX_DEPTH and not anchored)
     except _DuplicateKey as exc:
         raise InputError(
             f"has the key {shown(exc.key)} twice (first on line {exc.first_line}); "
@@ -643,7 +644,7 @@ def parse(text: str, *, source: str) -> Any:
         ) from None
     except RecursionError:
         raise InputError(f"is nested more than {MAX_DEPTH} levels deep", source=source) from None
-    if isinstance(data, dict | list) and _ANCHOR.search(text):
+    if isinstance(data, dict | list) and anchored:
         _check_expansion(data, source)
     return data
 
