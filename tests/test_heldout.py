@@ -26,8 +26,8 @@ FLOORS = {
     "heldout": (170, 3),  # 169 of 170 pass on 2026-11-30
     "heldout2": (168, 9),  # 161 of 168 pass on 2026-11-30
     "heldout3": (198, 7),  # 193 of 198 pass on 2026-11-30
-    "heldout4": (206, 10),  # 198 of 206 pass on 2026-11-30
-    "heldout5": (187, 5),  # 184 of 187 pass on 2026-11-30
+    "heldout4": (206, 10),  # 199 of 206 pass on 2026-11-30
+    "heldout5": (187, 5),  # 185 of 187 pass on 2026-11-30
     "heldout6": (194, 11),  # 185 of 194 pass on 2026-11-30
     "heldout7": (188, 3),  # 187 of 188 on 2026-11-30 (184 when first measured, unread)
     "heldout8": (250, 5),  # 247 of 250 on 2026-11-30 (244 when first measured, unread)
@@ -36,6 +36,8 @@ FLOORS = {
     "heldout11": (261, 6),  # 257 of 261 on 2026-11-30, when first measured, unread
     "heldout12": (243, 7),  # 238 of 243 on 2026-11-30, when first measured, unread
     "heldout13": (235, 4),  # 233 of 235 on 2026-11-30, when first measured, unread
+    "heldout14": (229, 7),  # 224 of 229 on 2026-11-30, when first measured, unread
+    "heldout15": (228, 6),  # 224 of 228 on 2026-11-30, when first measured, unread
 }
 
 
