@@ -466,6 +466,36 @@ def test_a_forum_the_business_hosts_brings_its_community(kb: KnowledgeBase) -> N
     assert "communities" not in [e.type for e in alone.mix]
 
 
+def test_a_hosted_forum_brings_its_community_to_one_off_users(kb: KnowledgeBase) -> None:
+    # free users of a developer platform: they pay nothing and the goal is to win
+    # more, so the horizon is transactional and a community fits it poorly; the
+    # forum the business runs hosts them all the same (hosted_support_min_fit)
+    free = segment(
+        "Free developers",
+        "self_service",
+        goals=("acquire", "expand"),
+        customers=10_000_000,
+        purchases_per_year=0,
+        spend_per_purchase=0,
+        budget_per_customer=0.2,
+        complexity="high",
+        channels=("web", "forum", "email"),
+    )
+    plan = plan_for(kb, free)
+    assert plan.horizon == "transactional"
+    community = plan.ranked("communities")
+    (horizon,) = [r for r in community.reasons if r.criterion == "horizon"]
+    assert horizon.fit < kb.mix.support_min_fit["horizon"]
+    (entry,) = [e for e in plan.mix if e.type == "communities"]
+    assert entry.role == "support" and "customers meet already (forum)" in entry.why
+    # without the hosted minimum, support_min_fit's horizon keeps it out
+    strict = kb._replace(mix=kb.mix._replace(hosted_support_min_fit=None))
+    assert "communities" not in [e.type for e in plan_for(strict, free).mix]
+    # and with no forum named, it does not earn a place at all
+    unhosted = plan_for(kb, dataclasses.replace(free, channels=("web", "email")))
+    assert "communities" not in [e.type for e in unhosted.mix]
+
+
 def test_each_reason_comes_with_and_without_its_score_figures(kb: KnowledgeBase) -> None:
     # a bakery's regulars: the counter staff lead, and a members' club joins
     # because it scores close to them; grade feedback reads ``basis``, which

@@ -327,6 +327,13 @@ KB_MUTATIONS: list[tuple[str, str, Mutation, bool]] = [
     ("meta.yaml", "a grading block without min_score", deleter("grading", "min_score"), False),
     ("meta.yaml", "text as a weight", setter("grading", "weights", "primary", value="half"), False),
     ("meta.yaml", "an unknown criterion", setter("mix", "support_min_fit", value={"x": 1}), False),
+    (
+        "meta.yaml",
+        "a hosted fit above 1",
+        setter("mix", "hosted_support_min_fit", "goals", value=2),
+        False,
+    ),
+    ("meta.yaml", "no hosted fit", deleter("mix", "hosted_support_min_fit"), True),
     ("meta.yaml", "anything as a source year", setter("sources", 0, "year", value=[1]), True),
     (
         "meta.yaml",

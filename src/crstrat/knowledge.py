@@ -794,6 +794,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "self_directed_types",
         "wanted_only_types",
         "hosted_formats",
+        "hosted_support_min_fit",
     )
     fallback_type = mix.text("fallback_type")
     if fallback_type not in type_ids:
@@ -803,6 +804,11 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             f"base{did_you_mean(fallback_type, type_ids)}",
         )
     titles = horizon.child("titles").allow(*HORIZONS)
+
+    def criteria_fits(key: str) -> Mapping[str, float]:
+        """``mix.<key>``: a minimum fit for any of the criteria it names."""
+        named = mix.child(key, False).data
+        return mix.fits(key, tuple(c for c in CRITERIA if c in named), required=False)
 
     def entries(name: str, key: str, read: Callable[[_Reader], T]) -> tuple[T, ...]:
         if name not in files:
@@ -870,11 +876,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             max_support=int(mix.number("max_support", 0, 10)),
             support_min_score=mix.number("support_min_score", 0.0, 1.0),
             support_max_gap=mix.number("support_max_gap", 0.0, 1.0),
-            support_min_fit=mix.fits(
-                "support_min_fit",
-                tuple(c for c in CRITERIA if c in mix.child("support_min_fit", False).data),
-                required=False,
-            ),
+            support_min_fit=criteria_fits("support_min_fit"),
             fallback_type=fallback_type,
             tactics_per_goal=int(mix.number("tactics_per_goal", 1, 20)),
             primary_min_complexity_fit=mix.fits(
@@ -889,11 +891,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             top_tier_max_customers_share=mix.number(
                 "top_tier_max_customers_share", 0.0, 1.0, required=False, default=0.0
             ),
-            extra_support_min_fit=mix.fits(
-                "extra_support_min_fit",
-                tuple(c for c in CRITERIA if c in mix.child("extra_support_min_fit", False).data),
-                required=False,
-            ),
+            extra_support_min_fit=criteria_fits("extra_support_min_fit"),
             over_budget_tolerance=mix.number(
                 "over_budget_tolerance", 1.0, 10.0, required=False, default=1.0
             ),
@@ -907,6 +905,11 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             self_directed_types=mix.texts("self_directed_types", type_ids),
             wanted_only_types=mix.texts("wanted_only_types", type_ids),
             hosted_formats=mix.texts("hosted_formats", CHANNELS),
+            hosted_support_min_fit=(
+                criteria_fits("hosted_support_min_fit")
+                if "hosted_support_min_fit" in mix.data
+                else None
+            ),
         ),
         types=types,
         tactics=entries("tactics.yaml", "tactics", lambda r: _tactic(r, type_ids)),

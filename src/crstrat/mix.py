@@ -524,13 +524,15 @@ def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) 
             if supports and not _opens_a_format(kb, ctx, choice, rel_type)
             else {}
         )
+        least = rules.support_min_fit
+        if rules.hosted_support_min_fit is not None and _hosted_format(kb, ctx, choice, rel_type):
+            least = rules.hosted_support_min_fit  # a forum hosts one-off buyers too
         if (
             rel_type.job in jobs
             or _fit(candidate, "channels") == 0
             or candidate.costing.annual_cost > available
             or any(
-                r.fit
-                < max(rules.support_min_fit.get(r.criterion, 0.0), extra.get(r.criterion, 0.0))
+                r.fit < max(least.get(r.criterion, 0.0), extra.get(r.criterion, 0.0))
                 for r in candidate.reasons
             )
         ):

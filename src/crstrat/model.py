@@ -331,6 +331,9 @@ class MixRules(NamedTuple):
     #: formats where customers meet one another (a forum, social media): named in the answers,
     #: a type running in one the mix does not use yet earns a support's place
     hosted_formats: tuple[str, ...] = ()
+    #: a support in one of those formats fits at least this well instead of
+    #: ``support_min_fit`` (None: ``support_min_fit`` applies to it too)
+    hosted_support_min_fit: Mapping[str, float] | None = None
 
 
 class GradingRules(NamedTuple):

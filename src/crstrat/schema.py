@@ -379,6 +379,7 @@ def _meta() -> Schema:
         {
             "support_min_fit": _criteria_fits(),
             "extra_support_min_fit": _criteria_fits(),
+            "hosted_support_min_fit": _criteria_fits(),
             "over_budget_tolerance": _kb_number(1.0, 10.0),
             "over_budget_penalty": _kb_number(0.0, 100.0),
             "break_even_effect_factor": _kb_number(),
