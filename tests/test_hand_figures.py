@@ -299,6 +299,23 @@ def test_top_tier_split(cli: Cli, tmp_path: Path) -> None:
     assert plan["customer_value"] == 240.0  # the segment's own figure stays
 
 
+def test_top_tier_break_even_follows_the_contract(cli: Cli, tmp_path: Path) -> None:
+    # the ranking of a segment with a top tier costs the other 950 customers, and
+    # its break-even gains are the contract's (1 + d - r) x cost_per_customer / m
+    # with the segment's own margin per customer m: 0.5 x 240 = 120 a year
+    plan = plan_segment(
+        cli, tmp_path, {**BAKERY, "top_tier": {"customers_share": 0.05, "revenue_share": 0.4}}
+    )
+    economics = plan["economics"]
+    assert economics["margin_per_customer"] == 120.0
+    d, r = economics["discount_rate"], economics["retention_rate"]
+    for entry in plan["ranking"]:
+        assert entry["cost_per_customer"] == pytest.approx(entry["annual_cost"] / 950, abs=0.01)
+        gain = (1 + d - r) * entry["annual_cost"] / 950 / 120
+        expected = round(gain, 4) if gain < 1 - r else None
+        assert entry["break_even_retention_gain"] == expected, entry["type"]
+
+
 def test_top_tier_budget_follows_revenue(cli: Cli, tmp_path: Path) -> None:
     # a budget of 12 per customer is the segment's 12,000: the top 5% bring 40%
     # of the revenue and get 40% of the budget, 4,800 for 50 customers (96 each)

@@ -496,6 +496,31 @@ def test_a_hosted_forum_brings_its_community_to_one_off_users(kb: KnowledgeBase)
     assert "communities" not in [e.type for e in unhosted.mix]
 
 
+def test_a_type_out_of_the_formats_is_named_when_nothing_else_fits(kb: KnowledgeBase) -> None:
+    # 40 holiday pet-sitting clients met in person and on the phone, with a
+    # budget of 400 a year: a help page on the web would fit it, a person does not
+    sitting = segment(
+        "Pet-sitting",
+        "personal_assistance",
+        goals=("acquire",),
+        customers=40,
+        purchases_per_year=1,
+        spend_per_purchase=250,
+        budget_share=0.04,
+        complexity="low",
+        channels=("in_person", "phone"),
+    )
+    plan = plan_for(kb, sitting)
+    assert plan.ranked("self_service").costing.affordable
+    assert not plan.ranked(plan.primary).costing.affordable
+    (warning,) = [w for w in plan.warnings if w.startswith("No relationship type")]
+    assert "in the formats the business uses" in warning
+    assert "self-service would" in warning
+    # named in the channels, it is planned with, and the warning goes
+    online = plan_for(kb, dataclasses.replace(sitting, channels=("in_person", "phone", "web")))
+    assert not [w for w in online.warnings if w.startswith("No relationship type")]
+
+
 def test_each_reason_comes_with_and_without_its_score_figures(kb: KnowledgeBase) -> None:
     # a bakery's regulars: the counter staff lead, and a members' club joins
     # because it scores close to them; grade feedback reads ``basis``, which

@@ -334,6 +334,13 @@ KB_MUTATIONS: list[tuple[str, str, Mutation, bool]] = [
         False,
     ),
     ("meta.yaml", "no hosted fit", deleter("mix", "hosted_support_min_fit"), True),
+    (
+        "meta.yaml",
+        "a retention cut above 1",
+        setter("horizon", "transactional_max_retention_rate", value=1.5),
+        False,
+    ),
+    ("meta.yaml", "no retention cut", deleter("horizon", "transactional_max_retention_rate"), True),
     ("meta.yaml", "anything as a source year", setter("sources", 0, "year", value=[1]), True),
     (
         "meta.yaml",

@@ -142,5 +142,31 @@ def test_business_customers_who_reorder_are_accounts(
     assert horizon_of(kb, dataclasses.replace(firm, market="b2c")) == "transactional"
 
 
+@pytest.mark.parametrize(
+    ("retention", "purchases", "market", "horizon"),
+    [
+        (0.4, 3, "b2b", "transactional"),  # per-post advertisers: most never come back
+        (0.3, 2, "b2c", "transactional"),  # walk-in diners, though the goal is to keep them
+        (0.45, 1, "b2c", "long_term"),  # annual subscribers: enough of them stay
+        (0.4, 8, "b2c", "long_term"),  # those who buy every six weeks have a habit
+        (None, 3, "b2b", "long_term"),  # the default retention does not count
+    ],
+)
+def test_customers_who_mostly_leave_are_transactional(
+    kb: KnowledgeBase, retention: float | None, purchases: float, market: str, horizon: str
+) -> None:
+    assert kb.horizon.transactional_max_retention_rate == 0.4
+    customers = seg(
+        purchases_per_year=purchases,
+        goals=("retain", "acquire"),
+        market=market,
+        retention_rate=retention,
+    )
+    assert horizon_of(kb, customers) == horizon
+    # a knowledge base without the rule keeps them by their goal
+    without = kb._replace(horizon=kb.horizon._replace(transactional_max_retention_rate=None))
+    assert horizon_of(without, customers) == "long_term"
+
+
 def test_deterministic(kb: KnowledgeBase) -> None:
     assert rank(kb, context(kb, BASE)) == rank(kb, context(kb, BASE))

@@ -753,6 +753,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "lead_goal_min_purchases_per_year",
         "retain_free_users",
         "b2b_repeat_purchases_per_year",
+        "transactional_max_retention_rate",
         "titles",
     )
     scoring = meta.child("scoring").allow(
@@ -856,6 +857,11 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             b2b_repeat_purchases_per_year=(
                 horizon.number("b2b_repeat_purchases_per_year")
                 if "b2b_repeat_purchases_per_year" in horizon.data
+                else None
+            ),
+            transactional_max_retention_rate=(
+                horizon.number("transactional_max_retention_rate", 0.0, 1.0)
+                if "transactional_max_retention_rate" in horizon.data
                 else None
             ),
         ),

@@ -406,13 +406,24 @@ def _out_of_reach(
             if tolerance > 1
             else "among the cheapest"
         )
-        lead = "no relationship type fits the budget; the best fit"
+        # a type that fits the budget in formats the business does not use
+        elsewhere = [
+            _lower(kb, r.type) for r in ranking if r.costing.affordable and _fit(r, "channels") == 0
+        ]
+        where = " in the formats the business uses" if elsewhere else ""
+        lead = f"no relationship type{where} fits the budget; the best fit"
         basis = f"{lead} {among}"
         why = f"{lead} (score {primary.score:.2f}) {among}"
+        other = (
+            f" ({listing(elsewhere)} would, in formats it does not use: name them in "
+            "channels to plan with them)"
+            if elsewhere
+            else ""
+        )
         warning = (
-            f"No relationship type fits the budget of {money(ctx.budget, cur)} a year "
-            f"({money(ctx.budget_per_customer, cur)} per customer) for '{seg.name}'. The "
-            f"best of the cheapest, {_lower(kb, primary.type)}, costs "
+            f"No relationship type{where} fits the budget of {money(ctx.budget, cur)} a year "
+            f"({money(ctx.budget_per_customer, cur)} per customer) for '{seg.name}'{other}. "
+            f"The best of the cheapest, {_lower(kb, primary.type)}, costs "
             f"{money(primary.costing.annual_cost, cur)} "
             f"({money(primary.costing.cost_per_customer, cur)} per customer); raise the budget "
             "to at least that, or raise what customers spend."
@@ -863,7 +874,10 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
         mix_customers = seg.customers
     else:
         rest, top = split
-        choice = _decide(kb, _part_context(kb, ctx, rest))
+        # the rest's break-even gains divide by the segment's margin per customer,
+        # as the contract's formula does (the segment's ranking is the rest's)
+        rest_ctx = _part_context(kb, ctx, rest)
+        choice = _decide(kb, dataclasses.replace(rest_ctx, economics=ctx.economics))
         pyramid = top.customers <= kb.mix.top_tier_max_customers_share * seg.customers
         tier_ctx = dataclasses.replace(_part_context(kb, ctx, top), top_tier=pyramid)
         tier_choice = _decide(kb, tier_ctx, stated=False)

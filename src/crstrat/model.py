@@ -280,6 +280,10 @@ class HorizonRule(NamedTuple):
     #: business customers who buy at least this often are accounts (long-term);
     #: None: ``repeat_purchases_per_year`` for every market
     b2b_repeat_purchases_per_year: float | None = None
+    #: customers who buy less often than ``repeat_purchases_per_year`` and whose
+    #: stated retention rate is at most this are transactional, whatever the goals
+    #: and the market (None: no such rule)
+    transactional_max_retention_rate: float | None = None
 
 
 class ScoringModel(NamedTuple):

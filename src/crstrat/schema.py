@@ -331,6 +331,7 @@ def _meta() -> Schema:
     horizon["properties"]["lead_goal_min_purchases_per_year"] = _kb_number()  # not null
     horizon["properties"]["retain_free_users"] = {"type": "boolean"}
     horizon["properties"]["b2b_repeat_purchases_per_year"] = _kb_number()  # not null
+    horizon["properties"]["transactional_max_retention_rate"] = _kb_number(0.0, 1.0)
     economics = _kb_object(
         {
             "gross_margin": _kb_fits(MARKETS, 1e-9, 1.0),

@@ -51,19 +51,27 @@ class Context:
 def horizon_of(kb: KnowledgeBase, segment: Segment) -> str:
     """Transactional or long-term, from how often customers buy and what the goals are.
 
-    Customers who buy often are a long-term relationship whatever the goal (business
-    customers from ``b2b_repeat_purchases_per_year``, when given: accounts); a
+    Customers who buy often are a long-term relationship whatever the goal; below
+    that rate, customers the answers say mostly leave within a year (a
+    ``retention_rate`` of at most ``transactional_max_retention_rate``) are
+    transactional whatever the goal; business customers who buy from
+    ``b2b_repeat_purchases_per_year``, when given, are accounts (long-term); a
     goal to retain or expand makes it long-term when they buy at least now and then;
     with ``retain_free_users``, a goal to retain users who pay nothing makes it
     long-term at any purchase rate (they are kept by their use, not by purchases).
     """
     rule = kb.horizon
     buys = segment.purchases_per_year
-    repeat = rule.repeat_purchases_per_year
-    if (segment.market or kb.defaults.market) == "b2b":
-        repeat = rule.b2b_repeat_purchases_per_year or repeat  # business accounts
-    if buys >= repeat:
+    if buys >= rule.repeat_purchases_per_year:
         return "long_term"
+    most_leave = rule.transactional_max_retention_rate
+    if most_leave is not None and segment.retention_rate is not None:
+        if segment.retention_rate <= most_leave:
+            return "transactional"
+    accounts = rule.b2b_repeat_purchases_per_year
+    if accounts is not None and (segment.market or kb.defaults.market) == "b2b":
+        if buys >= accounts:
+            return "long_term"
     wants_more = any(goal in ("retain", "expand") for goal in segment.goals)
     if wants_more and buys >= rule.retention_min_purchases_per_year:
         return "long_term"
