@@ -137,6 +137,16 @@ def test_bakery_economics(cli: Cli, tmp_path: Path) -> None:
     assert gains["dedicated_personal_assistance"] is None
 
 
+def test_a_sliver_of_a_person_gives_the_customers_back(cli: Cli, tmp_path: Path) -> None:
+    # 45 catering accounts: a small fraction of a person, printed precisely enough
+    # that people x customers per person gives back the 45 (contract: staffing)
+    accounts = {**BAKERY, "customers": 45, "purchases_per_year": 4, "spend_per_purchase": 150}
+    plan = plan_segment(cli, tmp_path, accounts)
+    (person,) = [s for s in plan["staffing"] if s["type"] == "personal_assistance"]
+    assert person["people"] < 0.01
+    assert person["people"] * person["customers_per_person"] == pytest.approx(45, rel=1e-3)
+
+
 def test_occasional_customers_contact_less(cli: Cli, tmp_path: Path) -> None:
     # customers buying once every two years, wanting only to be won over, by phone or email
     plan = plan_segment(
