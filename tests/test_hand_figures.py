@@ -320,10 +320,13 @@ def test_top_tier_break_even_follows_the_contract(cli: Cli, tmp_path: Path) -> N
     assert economics["margin_per_customer"] == 120.0
     d, r = economics["discount_rate"], economics["retention_rate"]
     for entry in plan["ranking"]:
-        assert entry["cost_per_customer"] == pytest.approx(entry["annual_cost"] / 950, abs=0.01)
-        gain = (1 + d - r) * entry["annual_cost"] / 950 / 120
-        expected = round(gain, 4) if gain < 1 - r else None
-        assert entry["break_even_retention_gain"] == expected, entry["type"]
+        cost = entry["cost_per_customer"]  # as printed, as a script would take it
+        assert cost == pytest.approx(entry["annual_cost"] / 950, rel=1e-3)
+        gain = (1 + d - r) * cost / 120
+        if gain >= 1 - r:
+            assert entry["break_even_retention_gain"] is None, entry["type"]
+        else:
+            assert entry["break_even_retention_gain"] == pytest.approx(gain, rel=1e-3)
 
 
 def test_top_tier_budget_follows_revenue(cli: Cli, tmp_path: Path) -> None:

@@ -29,13 +29,13 @@ def _rounded(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _people(value: float) -> float:
-    """People to 3 decimals, and to at least 4 significant digits below 1, so that
-    people x customers_per_person gives the customers back within 0.1%: a shop's
-    0.0017 of a person is not printed as 0.002."""
-    if value <= 0 or value >= 1:
-        return round(value, 3)
-    return round(value, max(3, 3 - math.floor(math.log10(value))))
+def _significant(value: float, decimals: int) -> float:
+    """``value`` to ``decimals`` decimals, and to at least 4 significant digits below
+    1, so that a figure worked out from it stays within 0.1%: a shop's 0.0017 of a
+    person is not printed as 0.002, nor a cost of 0.0123 a customer as 0.01."""
+    if not 0 < abs(value) < 1:
+        return round(value, decimals)
+    return round(value, max(decimals, 3 - math.floor(math.log10(abs(value)))))
 
 
 def _ranking(ranking: tuple[RankedType, ...]) -> list[dict[str, Any]]:
@@ -44,7 +44,7 @@ def _ranking(ranking: tuple[RankedType, ...]) -> list[dict[str, Any]]:
             "type": r.type,
             "score": round(r.score, 4),
             "annual_cost": _money(r.costing.annual_cost),
-            "cost_per_customer": _money(r.costing.cost_per_customer),
+            "cost_per_customer": _significant(r.costing.cost_per_customer, 2),
             "affordable": r.costing.affordable,
             "reasons": [
                 {
@@ -56,7 +56,11 @@ def _ranking(ranking: tuple[RankedType, ...]) -> list[dict[str, Any]]:
                 }
                 for reason in r.reasons
             ],
-            "break_even_retention_gain": _rounded(r.break_even_retention_gain),
+            "break_even_retention_gain": (
+                None
+                if r.break_even_retention_gain is None
+                else _significant(r.break_even_retention_gain, 4)
+            ),
         }
         for r in ranking
     ]
@@ -73,7 +77,7 @@ def _staffing(staffing: tuple[Staffing, ...]) -> list[dict[str, Any]]:
     return [
         {
             "type": s.type,
-            "people": _people(s.people),
+            "people": _significant(s.people, 3),
             "customers_per_person": round(s.customers_per_person, 1),
         }
         for s in staffing
