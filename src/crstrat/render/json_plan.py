@@ -30,11 +30,11 @@ def _rounded(value: float | None, digits: int = 4) -> float | None:
 
 
 def _significant(value: float, decimals: int) -> float:
-    """``value`` to ``decimals`` decimals, and to at least 4 significant digits below
-    1, so that a figure worked out from it stays within 0.1%: a shop's 0.0017 of a
-    person is not printed as 0.002, nor a cost of 0.0123 a customer as 0.01."""
-    if not 0 < abs(value) < 1:
-        return round(value, decimals)
+    """``value`` to at least ``decimals`` decimals and at least 4 significant digits,
+    so that a figure worked out from it stays within 0.1%: a shop's 0.0017 of a
+    person is not printed as 0.002, nor a cost of 1.2963 a customer as 1.3."""
+    if value == 0 or not math.isfinite(value):
+        return value
     return round(value, max(decimals, 3 - math.floor(math.log10(abs(value)))))
 
 
@@ -78,7 +78,7 @@ def _staffing(staffing: tuple[Staffing, ...]) -> list[dict[str, Any]]:
         {
             "type": s.type,
             "people": _significant(s.people, 3),
-            "customers_per_person": round(s.customers_per_person, 1),
+            "customers_per_person": _significant(s.customers_per_person, 1),
         }
         for s in staffing
     ]
