@@ -33,10 +33,10 @@ FLOORS = {
     "heldout8": (250, 5),  # 247 of 250 on 2026-11-30 (244 when first measured, unread)
     "heldout9": (206, 8),  # 200 of 206 on 2026-11-30 (197 when first measured, unread)
     "heldout10": (187, 6),  # 183 of 187 on 2026-11-30 (182 when first measured, unread)
-    "heldout11": (261, 6),  # 257 of 261 on 2026-11-30, when first measured, unread
+    "heldout11": (261, 6),  # 258 of 261 on 2026-11-30 (257 when first measured, unread)
     "heldout12": (243, 7),  # 238 of 243 on 2026-11-30, when first measured, unread
     "heldout13": (235, 4),  # 233 of 235 on 2026-11-30, when first measured, unread
-    "heldout14": (229, 7),  # 224 of 229 on 2026-11-30, when first measured, unread
+    "heldout14": (229, 7),  # 225 of 229 on 2026-11-30 (224 when first measured, unread)
     "heldout15": (228, 6),  # 224 of 228 on 2026-11-30, when first measured, unread
 }
 
