@@ -38,6 +38,7 @@ FLOORS = {
     "heldout13": (235, 4),  # 233 of 235 on 2026-11-30, when first measured, unread
     "heldout14": (229, 7),  # 225 of 229 on 2026-11-30 (224 when first measured, unread)
     "heldout15": (228, 6),  # 224 of 228 on 2026-11-30, when first measured, unread
+    "heldout16": (236, 6),  # 232 of 236 on 2026-11-30, when first measured, unread
 }
 
 
