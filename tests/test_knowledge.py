@@ -98,6 +98,17 @@ def test_unknown_key_is_named_with_line(tmp_path: Path) -> None:
     assert "did you mean 'human'" in error.message
 
 
+def test_a_misspelt_criterion_is_named_among_all_criteria(tmp_path: Path) -> None:
+    error = broken(
+        tmp_path,
+        "meta.yaml",
+        "hosted_support_min_fit: {horizon: 0}",
+        "hosted_support_min_fit: {horizn: 0}",
+    )
+    assert error.path == "mix.hosted_support_min_fit.horizn"
+    assert "did you mean 'horizon'" in error.message
+
+
 def test_bad_number_is_named(tmp_path: Path) -> None:
     error = broken(tmp_path, "types.yaml", "cost_per_contact: 8.0", "cost_per_contact: cheap")
     assert error.path == "types[0].cost.cost_per_contact"

@@ -489,7 +489,7 @@ def test_a_hosted_forum_brings_its_community_to_one_off_users(kb: KnowledgeBase)
     (entry,) = [e for e in plan.mix if e.type == "communities"]
     assert entry.role == "support" and "customers meet already (forum)" in entry.why
     # without the hosted minimum, support_min_fit's horizon keeps it out
-    strict = kb._replace(mix=kb.mix._replace(hosted_support_min_fit=None))
+    strict = kb._replace(mix=kb.mix._replace(hosted_support_min_fit={}))
     assert "communities" not in [e.type for e in plan_for(strict, free).mix]
     # and with no forum named, it does not earn a place at all
     unhosted = plan_for(kb, dataclasses.replace(free, channels=("web", "email")))
@@ -515,7 +515,7 @@ def test_a_type_out_of_the_formats_is_named_when_nothing_else_fits(kb: Knowledge
     assert not plan.ranked(plan.primary).costing.affordable
     (warning,) = [w for w in plan.warnings if w.startswith("No relationship type")]
     assert "in the formats the business uses" in warning
-    assert "self-service would" in warning
+    assert "self-service would" in warning and "add web or app to channels" in warning
     # named in the channels, it is planned with, and the warning goes
     online = plan_for(kb, dataclasses.replace(sitting, channels=("in_person", "phone", "web")))
     assert not [w for w in online.warnings if w.startswith("No relationship type")]

@@ -330,7 +330,7 @@ KB_MUTATIONS: list[tuple[str, str, Mutation, bool]] = [
     (
         "meta.yaml",
         "a hosted fit above 1",
-        setter("mix", "hosted_support_min_fit", "goals", value=2),
+        setter("mix", "hosted_support_min_fit", "horizon", value=2),
         False,
     ),
     ("meta.yaml", "no hosted fit", deleter("mix", "hosted_support_min_fit"), True),

@@ -150,6 +150,7 @@ def test_business_customers_who_reorder_are_accounts(
         (0.45, 1, "b2c", "long_term"),  # annual subscribers: enough of them stay
         (0.4, 8, "b2c", "long_term"),  # those who buy every six weeks have a habit
         (None, 3, "b2b", "long_term"),  # the default retention does not count
+        (0.0, 2, "b2c", "transactional"),  # none come back
     ],
 )
 def test_customers_who_mostly_leave_are_transactional(
@@ -166,6 +167,16 @@ def test_customers_who_mostly_leave_are_transactional(
     # a knowledge base without the rule keeps them by their goal
     without = kb._replace(horizon=kb.horizon._replace(transactional_max_retention_rate=None))
     assert horizon_of(without, customers) == "long_term"
+
+
+@pytest.mark.parametrize("retention", [0.0, 0.3])
+def test_free_users_stay_by_use_whatever_their_retention(
+    kb: KnowledgeBase, retention: float
+) -> None:
+    # users who pay nothing buy nothing a year later: the retention rule is
+    # about purchases, and they are kept by their use (retain_free_users)
+    free = seg(purchases_per_year=0, spend_per_purchase=0, goals=("retain", "expand"))
+    assert horizon_of(kb, dataclasses.replace(free, retention_rate=retention)) == "long_term"
 
 
 def test_deterministic(kb: KnowledgeBase) -> None:

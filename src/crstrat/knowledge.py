@@ -808,7 +808,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
 
     def criteria_fits(key: str) -> Mapping[str, float]:
         """``mix.<key>``: a minimum fit for any of the criteria it names."""
-        named = mix.child(key, False).data
+        named = mix.child(key, False).allow(*CRITERIA).data
         return mix.fits(key, tuple(c for c in CRITERIA if c in named), required=False)
 
     def entries(name: str, key: str, read: Callable[[_Reader], T]) -> tuple[T, ...]:
@@ -911,11 +911,7 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
             self_directed_types=mix.texts("self_directed_types", type_ids),
             wanted_only_types=mix.texts("wanted_only_types", type_ids),
             hosted_formats=mix.texts("hosted_formats", CHANNELS),
-            hosted_support_min_fit=(
-                criteria_fits("hosted_support_min_fit")
-                if "hosted_support_min_fit" in mix.data
-                else None
-            ),
+            hosted_support_min_fit=criteria_fits("hosted_support_min_fit"),
         ),
         types=types,
         tactics=entries("tactics.yaml", "tactics", lambda r: _tactic(r, type_ids)),

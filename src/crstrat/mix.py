@@ -406,17 +406,23 @@ def _out_of_reach(
             if tolerance > 1
             else "among the cheapest"
         )
-        # a type that fits the budget in formats the business does not use
+        # a type that could lead and fits the budget, in formats the business does not use
         elsewhere = [
-            _lower(kb, r.type) for r in ranking if r.costing.affordable and _fit(r, "channels") == 0
+            r.type
+            for r in ranking
+            if r.costing.affordable
+            and _fit(r, "channels") == 0
+            and (r.type not in kb.mix.wanted_only_types or r.type == seg.expectation)
         ]
+        formats = dict.fromkeys(c for t in elsewhere for c in kb.type(t).fit.channels)
         where = " in the formats the business uses" if elsewhere else ""
         lead = f"no relationship type{where} fits the budget; the best fit"
         basis = f"{lead} {among}"
         why = f"{lead} (score {primary.score:.2f}) {among}"
         other = (
-            f" ({listing(elsewhere)} would, in formats it does not use: name them in "
-            "channels to plan with them)"
+            f" ({listing([_lower(kb, t) for t in elsewhere])} would, "
+            f"{listing([kb.channels[c].title.lower() for c in formats], 'or')}: add "
+            f"{listing(list(formats), 'or')} to channels to plan with it)"
             if elsewhere
             else ""
         )
@@ -536,8 +542,8 @@ def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) 
             else {}
         )
         least = rules.support_min_fit
-        if rules.hosted_support_min_fit is not None and _hosted_format(kb, ctx, choice, rel_type):
-            least = rules.hosted_support_min_fit  # a forum hosts one-off buyers too
+        if _hosted_format(kb, ctx, choice, rel_type):  # a forum hosts one-off buyers too
+            least = {**least, **rules.hosted_support_min_fit}
         if (
             rel_type.job in jobs
             or _fit(candidate, "channels") == 0
@@ -874,10 +880,7 @@ def plan_segment(kb: KnowledgeBase, ctx: Context, *, tactics: bool = True) -> Se
         mix_customers = seg.customers
     else:
         rest, top = split
-        # the rest's break-even gains divide by the segment's margin per customer,
-        # as the contract's formula does (the segment's ranking is the rest's)
-        rest_ctx = _part_context(kb, ctx, rest)
-        choice = _decide(kb, dataclasses.replace(rest_ctx, economics=ctx.economics))
+        choice = _decide(kb, _part_context(kb, ctx, rest))
         pyramid = top.customers <= kb.mix.top_tier_max_customers_share * seg.customers
         tier_ctx = dataclasses.replace(_part_context(kb, ctx, top), top_tier=pyramid)
         tier_choice = _decide(kb, tier_ctx, stated=False)

@@ -277,8 +277,9 @@ class HorizonRule(NamedTuple):
     lead_goal_min_purchases_per_year: float | None = None
     #: a goal to retain customers who pay nothing makes it long-term at any rate
     retain_free_users: bool = False
-    #: business customers who buy at least this often are accounts (long-term);
-    #: None: ``repeat_purchases_per_year`` for every market
+    #: business customers who buy at least this often are accounts (long-term),
+    #: besides ``repeat_purchases_per_year``, which holds for every market
+    #: (None: that rule alone)
     b2b_repeat_purchases_per_year: float | None = None
     #: customers who buy less often than ``repeat_purchases_per_year`` and whose
     #: stated retention rate is at most this are transactional, whatever the goals
@@ -335,9 +336,9 @@ class MixRules(NamedTuple):
     #: formats where customers meet one another (a forum, social media): named in the answers,
     #: a type running in one the mix does not use yet earns a support's place
     hosted_formats: tuple[str, ...] = ()
-    #: a support in one of those formats fits at least this well instead of
-    #: ``support_min_fit`` (None: ``support_min_fit`` applies to it too)
-    hosted_support_min_fit: Mapping[str, float] | None = None
+    #: a support in one of those formats: these minimums replace those of
+    #: ``support_min_fit`` for the criteria named (0 waives one)
+    hosted_support_min_fit: Mapping[str, float] = NO_FITS
 
 
 class GradingRules(NamedTuple):

@@ -52,7 +52,7 @@ def horizon_of(kb: KnowledgeBase, segment: Segment) -> str:
     """Transactional or long-term, from how often customers buy and what the goals are.
 
     Customers who buy often are a long-term relationship whatever the goal; below
-    that rate, customers the answers say mostly leave within a year (a
+    that rate, paying customers the answers say mostly leave within a year (a
     ``retention_rate`` of at most ``transactional_max_retention_rate``) are
     transactional whatever the goal; business customers who buy from
     ``b2b_repeat_purchases_per_year``, when given, are accounts (long-term); a
@@ -64,8 +64,10 @@ def horizon_of(kb: KnowledgeBase, segment: Segment) -> str:
     buys = segment.purchases_per_year
     if buys >= rule.repeat_purchases_per_year:
         return "long_term"
+    # users who pay nothing do not "buy a year later": their retention is use
+    pays_nothing = buys == 0 or segment.spend_per_purchase == 0
     most_leave = rule.transactional_max_retention_rate
-    if most_leave is not None and segment.retention_rate is not None:
+    if most_leave is not None and segment.retention_rate is not None and not pays_nothing:
         if segment.retention_rate <= most_leave:
             return "transactional"
     accounts = rule.b2b_repeat_purchases_per_year
@@ -75,7 +77,6 @@ def horizon_of(kb: KnowledgeBase, segment: Segment) -> str:
     wants_more = any(goal in ("retain", "expand") for goal in segment.goals)
     if wants_more and buys >= rule.retention_min_purchases_per_year:
         return "long_term"
-    pays_nothing = buys == 0 or segment.spend_per_purchase == 0
     if rule.retain_free_users and pays_nothing and "retain" in segment.goals:
         return "long_term"
     lead = rule.lead_goal_min_purchases_per_year

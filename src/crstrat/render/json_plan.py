@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from .. import __version__
+from ..economics import break_even_retention_gain
 from ..model import (
     Economics,
     KnowledgeBase,
@@ -29,6 +30,10 @@ def _rounded(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
 
 
+def _significant_or_none(value: float | None, decimals: int) -> float | None:
+    return None if value is None else _significant(value, decimals)
+
+
 def _significant(value: float, decimals: int) -> float:
     """``value`` to at least ``decimals`` decimals and at least 4 significant digits,
     so that a figure worked out from it stays within 0.1%: a shop's 0.0017 of a
@@ -38,7 +43,19 @@ def _significant(value: float, decimals: int) -> float:
     return round(value, max(decimals, 3 - math.floor(math.log10(abs(value)))))
 
 
-def _ranking(ranking: tuple[RankedType, ...]) -> list[dict[str, Any]]:
+def _ranking(
+    ranking: tuple[RankedType, ...], economics: Economics | None = None
+) -> list[dict[str, Any]]:
+    """The ranking; with ``economics``, each break-even gain is the contract's
+    (1 + d - r) x cost_per_customer / m with the segment's m. Beside a top tier the
+    ranking is the other customers', and the choice weighed it with their own
+    (lower) margin; the contract's figure divides by the whole segment's."""
+
+    def gain(r: RankedType) -> float | None:
+        if economics is None:
+            return r.break_even_retention_gain
+        return break_even_retention_gain(economics, r.costing.cost_per_customer)
+
     return [
         {
             "type": r.type,
@@ -56,11 +73,7 @@ def _ranking(ranking: tuple[RankedType, ...]) -> list[dict[str, Any]]:
                 }
                 for reason in r.reasons
             ],
-            "break_even_retention_gain": (
-                None
-                if r.break_even_retention_gain is None
-                else _significant(r.break_even_retention_gain, 4)
-            ),
+            "break_even_retention_gain": _significant_or_none(gain(r), 4),
         }
         for r in ranking
     ]
@@ -91,7 +104,8 @@ def _economics(economics: Economics | None) -> dict[str, Any] | None:
         "gross_margin": economics.gross_margin,
         "retention_rate": economics.retention_rate,
         "discount_rate": economics.discount_rate,
-        "margin_per_customer": _money(economics.margin_per_customer),
+        # the break-even formula divides by it: kept to 4 significant digits
+        "margin_per_customer": _significant(economics.margin_per_customer, 2),
         "customer_lifetime_value": _money(economics.customer_lifetime_value),
         "acquisition_cost": economics.acquisition_cost,
         "ltv_to_cac": _rounded(economics.ltv_to_cac, 2),
@@ -125,7 +139,7 @@ def segment_data(plan: SegmentPlan) -> dict[str, Any]:
         "horizon": plan.horizon,
         "customer_value": _money(plan.customer_value),
         "budget": _money(plan.budget),
-        "ranking": _ranking(plan.ranking),
+        "ranking": _ranking(plan.ranking, plan.economics),
         "mix": _mix(plan.mix),
         "total_annual_cost": _money(plan.total_annual_cost),
         "tactics": [
@@ -182,4 +196,4 @@ def plan_data(plan: Plan) -> dict[str, Any]:
 
 def render(plan: Plan, kb: KnowledgeBase) -> str:
     """The plan as one JSON document, with a final newline."""
-    return json.dumps(plan_data(plan), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(plan_data(plan), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
