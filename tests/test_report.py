@@ -845,6 +845,26 @@ def test_staff_in_fractions_of_a_person(kb: KnowledgeBase) -> None:
         assert any(said in line for line in staff_lines), said
 
 
+@pytest.mark.parametrize(
+    ("people", "report_says", "terminal_says"),
+    [
+        (0.0013, "under 0.01 of one person's time", "under 0.01 of a person"),
+        (0.29, "0.29 of one person's time", "0.29 people"),
+        (1.0, "1 person", "1 person"),
+        (3.421, "3.42 people", "3.42 people"),
+    ],
+)
+def test_a_sliver_of_a_person_is_not_called_none(
+    people: float, report_says: str, terminal_says: str
+) -> None:
+    # a pet sitter's 40 holiday clients take 0.0013 of a person: not "0 people"
+    from crstrat.figures import staff
+    from crstrat.render.report import _people
+
+    assert _people(people) == report_says
+    assert staff(people, "personal assistance", 30_303).startswith(terminal_says + " for ")
+
+
 def test_how_the_mix_was_decided_is_numbered(kb: KnowledgeBase) -> None:
     plan, text = _wholesale(kb)
     steps = plan.segments[0].steps

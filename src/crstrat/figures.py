@@ -105,7 +105,9 @@ def points(gain: float) -> str:
 
 
 def staff(people: float, what: str, customers_per_person: float) -> str:
-    """``0.1 people for personal assistance (10,000 customers each)``: people in fractions."""
+    """``0.1 people for personal assistance (10,000 customers each)``: people in
+    fractions; a share below 0.01 is said so (``under 0.01 of a person``), not 0."""
     shown = round(people, 2)
     noun = "person" if shown == 1 else "people"
-    return f"{count(shown)} {noun} for {what} ({count(round(customers_per_person))} customers each)"
+    who = f"{count(shown)} {noun}" if shown > 0 or people <= 0 else "under 0.01 of a person"
+    return f"{who} for {what} ({count(round(customers_per_person))} customers each)"

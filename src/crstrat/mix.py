@@ -420,8 +420,7 @@ def _out_of_reach(
         basis = f"{lead} {among}"
         why = f"{lead} (score {primary.score:.2f}) {among}"
         other = (
-            f" ({listing([_lower(kb, t) for t in elsewhere])} would, "
-            f"{listing([kb.channels[c].title.lower() for c in formats], 'or')}: add "
+            f" ({listing([_lower(kb, t) for t in elsewhere])} would fit it: add "
             f"{listing(list(formats), 'or')} to channels to plan with it)"
             if elsewhere
             else ""

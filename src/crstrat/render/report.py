@@ -445,6 +445,8 @@ def _people(people: float) -> str:
     rounded = round(people, 2)
     if rounded == 1:
         return "1 person"
+    if rounded == 0 and people > 0:
+        return "under 0.01 of one person's time"
     figure = f"{rounded:,.2f}".rstrip("0").rstrip(".")
     return f"{figure} of one person's time" if rounded < 1 else f"{figure} people"
 
