@@ -39,6 +39,7 @@ FLOORS = {
     "heldout14": (229, 7),  # 225 of 229 on 2026-11-30 (224 when first measured, unread)
     "heldout15": (228, 6),  # 224 of 228 on 2026-11-30, when first measured, unread
     "heldout16": (236, 6),  # 232 of 236 on 2026-11-30, when first measured, unread
+    "heldout17": (259, 6),  # 255 of 259 on 2026-11-30, when first measured, unread
 }
 
 
