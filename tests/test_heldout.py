@@ -27,7 +27,7 @@ FLOORS = {
     "heldout2": (168, 9),  # 161 of 168 pass on 2026-11-30
     "heldout3": (198, 7),  # 193 of 198 pass on 2026-11-30
     "heldout4": (206, 10),  # 199 of 206 pass on 2026-11-30
-    "heldout5": (187, 5),  # 185 of 187 pass on 2026-11-30
+    "heldout5": (187, 5),  # 186 of 187 pass on 2026-11-30
     "heldout6": (194, 11),  # 185 of 194 pass on 2026-11-30
     "heldout7": (188, 3),  # 187 of 188 on 2026-11-30 (184 when first measured, unread)
     "heldout8": (250, 5),  # 247 of 250 on 2026-11-30 (244 when first measured, unread)
@@ -37,7 +37,7 @@ FLOORS = {
     "heldout12": (243, 7),  # 238 of 243 on 2026-11-30, when first measured, unread
     "heldout13": (235, 4),  # 233 of 235 on 2026-11-30, when first measured, unread
     "heldout14": (229, 7),  # 225 of 229 on 2026-11-30 (224 when first measured, unread)
-    "heldout15": (228, 6),  # 224 of 228 on 2026-11-30, when first measured, unread
+    "heldout15": (228, 6),  # 227 of 228 on 2026-11-30 (224 when first measured, unread)
     "heldout16": (236, 6),  # 232 of 236 on 2026-11-30, when first measured, unread
     "heldout17": (259, 6),  # 255 of 259 on 2026-11-30, when first measured, unread
 }

@@ -203,6 +203,30 @@ def test_customers_who_help_themselves_get_what_they_expect(kb: KnowledgeBase) -
     assert any("No relationship type fits the budget" in w for w in poor.warnings)
 
 
+def test_teams_met_in_a_forum_are_not_forced_onto_a_person(kb: KnowledgeBase) -> None:
+    # engineering teams of a start-up analytics tool who expect automated alerts;
+    # the offer needs a lot of explanation, which would force a person to lead
+    teams = segment(
+        "Teams",
+        "automated_services",
+        goals=("retain", "expand"),
+        customers=1200,
+        spend_per_purchase=250,
+        budget_share=0.06,
+        market="b2b",
+        complexity="high",
+        channels=("web", "email", "chat"),
+    )
+    forced = plan_for(kb, teams)
+    assert [s.step for s in forced.steps if s.step == "complexity"] == ["complexity"]
+    assert kb.type(forced.primary).human
+    # met in a forum of the business's own, they look for answers among peers
+    forum = plan_for(kb, dataclasses.replace(teams, channels=("web", "email", "chat", "forum")))
+    assert "forum" in kb.mix.self_directed_formats
+    assert not [s for s in forum.steps if s.step == "complexity"]
+    assert forum.primary == "automated_services"
+
+
 def _players(share: float) -> Segment:
     return segment(
         "Players",
@@ -426,7 +450,7 @@ def test_a_support_close_in_score_still_needs_the_score_floor(kb: KnowledgeBase)
         customers=30,
         purchases_per_year=2,
         spend_per_purchase=100,
-        budget_share=0.2,
+        budget_share=0.15,
         complexity="low",
         channels=("in_person", "phone", "email", "web"),
     )

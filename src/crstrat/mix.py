@@ -161,6 +161,8 @@ def _copes_with_complexity(
     needed = kb.mix.primary_min_complexity_fit.get(ctx.complexity, 0.0)
     if ctx.segment.expectation in kb.mix.self_directed_types:
         return found, ""  # customers who help themselves: documentation and forums serve them
+    if set(kb.mix.self_directed_formats) & set(ctx.segment.channels or ()):
+        return found, ""  # customers who ask one another in the business's forum
     kept = [r for r in found if _fit(r, "complexity") >= needed]
     return kept, (
         "the offer needs a lot of explanation, so the primary must cope with it: "
