@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from crstrat.answers import validate_answers
+from crstrat.figures import listing
 from crstrat.mix import make_plan, retention_is_the_test
 from crstrat.model import Answers, KnowledgeBase, Segment, SegmentPlan, TopTier
 
@@ -201,30 +202,6 @@ def test_customers_who_help_themselves_get_what_they_expect(kb: KnowledgeBase) -
     assert poor.ranked("self_service").costing.annual_cost > tolerance * poor.budget
     assert not any(s.step == "expectation" for s in poor.steps)
     assert any("No relationship type fits the budget" in w for w in poor.warnings)
-
-
-def test_teams_met_in_a_forum_are_not_forced_onto_a_person(kb: KnowledgeBase) -> None:
-    # engineering teams of a start-up analytics tool who expect automated alerts;
-    # the offer needs a lot of explanation, which would force a person to lead
-    teams = segment(
-        "Teams",
-        "automated_services",
-        goals=("retain", "expand"),
-        customers=1200,
-        spend_per_purchase=250,
-        budget_share=0.06,
-        market="b2b",
-        complexity="high",
-        channels=("web", "email", "chat"),
-    )
-    forced = plan_for(kb, teams)
-    assert [s.step for s in forced.steps if s.step == "complexity"] == ["complexity"]
-    assert kb.type(forced.primary).human
-    # met in a forum of the business's own, they look for answers among peers
-    forum = plan_for(kb, dataclasses.replace(teams, channels=("web", "email", "chat", "forum")))
-    assert "forum" in kb.mix.self_directed_formats
-    assert not [s for s in forum.steps if s.step == "complexity"]
-    assert forum.primary == "automated_services"
 
 
 def _players(share: float) -> Segment:
@@ -539,7 +516,8 @@ def test_a_type_out_of_the_formats_is_named_when_nothing_else_fits(kb: Knowledge
     assert not plan.ranked(plan.primary).costing.affordable
     (warning,) = [w for w in plan.warnings if w.startswith("No relationship type")]
     assert "in the formats the business uses" in warning
-    assert "self-service would" in warning and "add web or app to channels" in warning
+    web_or_app = listing([kb.channels[c].title.lower() for c in ("web", "app")], "or")
+    assert f"self-service would, in {web_or_app}: name a format in channels" in warning
     # named in the channels, it is planned with, and the warning goes
     online = plan_for(kb, dataclasses.replace(sitting, channels=("in_person", "phone", "web")))
     assert not [w for w in online.warnings if w.startswith("No relationship type")]

@@ -849,6 +849,8 @@ def test_staff_in_fractions_of_a_person(kb: KnowledgeBase) -> None:
     ("people", "report_says", "terminal_says"),
     [
         (0.0013, "under 0.01 of one person's time", "under 0.01 of a person"),
+        (0.004999, "under 0.01 of one person's time", "under 0.01 of a person"),
+        (0.006, "0.01 of one person's time", "0.01 people"),
         (0.29, "0.29 of one person's time", "0.29 people"),
         (1.0, "1 person", "1 person"),
         (3.421, "3.42 people", "3.42 people"),

@@ -343,12 +343,6 @@ KB_MUTATIONS: list[tuple[str, str, Mutation, bool]] = [
     ("meta.yaml", "no retention cut", deleter("horizon", "transactional_max_retention_rate"), True),
     (
         "meta.yaml",
-        "an unknown format",
-        setter("mix", "self_directed_formats", value=["fax"]),
-        False,
-    ),
-    (
-        "meta.yaml",
         "an unknown hosted format",
         setter("mix", "hosted_formats", value=["fax"]),
         False,

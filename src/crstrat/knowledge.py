@@ -793,7 +793,6 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
         "break_even_effect_factor",
         "fallback_max_budget_share",
         "self_directed_types",
-        "self_directed_formats",
         "wanted_only_types",
         "hosted_formats",
         "hosted_support_min_fit",
@@ -910,7 +909,6 @@ def load_knowledge(folder: Path | None = None) -> KnowledgeBase:
                 "fallback_max_budget_share", COMPLEXITIES, required=False
             ),
             self_directed_types=mix.texts("self_directed_types", type_ids),
-            self_directed_formats=mix.texts("self_directed_formats", CHANNELS),
             wanted_only_types=mix.texts("wanted_only_types", type_ids),
             hosted_formats=mix.texts("hosted_formats", CHANNELS),
             hosted_support_min_fit=criteria_fits("hosted_support_min_fit"),

@@ -161,8 +161,6 @@ def _copes_with_complexity(
     needed = kb.mix.primary_min_complexity_fit.get(ctx.complexity, 0.0)
     if ctx.segment.expectation in kb.mix.self_directed_types:
         return found, ""  # customers who help themselves: documentation and forums serve them
-    if set(kb.mix.self_directed_formats) & set(ctx.segment.channels or ()):
-        return found, ""  # customers who ask one another in the business's forum
     kept = [r for r in found if _fit(r, "complexity") >= needed]
     return kept, (
         "the offer needs a lot of explanation, so the primary must cope with it: "
@@ -416,17 +414,16 @@ def _out_of_reach(
             and _fit(r, "channels") == 0
             and (r.type not in kb.mix.wanted_only_types or r.type == seg.expectation)
         ]
-        formats = dict.fromkeys(c for t in elsewhere for c in kb.type(t).fit.channels)
         where = " in the formats the business uses" if elsewhere else ""
         lead = f"no relationship type{where} fits the budget; the best fit"
         basis = f"{lead} {among}"
         why = f"{lead} (score {primary.score:.2f}) {among}"
-        other = (
-            f" ({listing([_lower(kb, t) for t in elsewhere])} would fit it: add "
-            f"{listing(list(formats), 'or')} to channels to plan with it)"
-            if elsewhere
-            else ""
-        )
+        ways = [
+            f"{_lower(kb, t)} would, in "
+            + listing([kb.channels[c].title.lower() for c in kb.type(t).fit.channels], "or")
+            for t in elsewhere
+        ]
+        other = f" ({'; '.join(ways)}: name a format in channels to plan with it)" if ways else ""
         warning = (
             f"No relationship type{where} fits the budget of {money(ctx.budget, cur)} a year "
             f"({money(ctx.budget_per_customer, cur)} per customer) for '{seg.name}'{other}. "

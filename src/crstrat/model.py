@@ -330,9 +330,6 @@ class MixRules(NamedTuple):
     #: force a person on them, and the one they expect is their primary when the
     #: budget carries it (the expectation constraint)
     self_directed_types: tuple[str, ...] = ()
-    #: formats whose users help themselves too: a segment whose answers name one is
-    #: exempt from the complexity constraint, as one expecting a self-directed type
-    self_directed_formats: tuple[str, ...] = ()
     #: types that work only with customers who want them (co-creation): the
     #: primary only of a segment that expects one (the involvement constraint)
     wanted_only_types: tuple[str, ...] = ()

@@ -385,7 +385,6 @@ def _meta() -> Schema:
             "over_budget_penalty": _kb_number(0.0, 100.0),
             "break_even_effect_factor": _kb_number(),
             "self_directed_types": {**_KB_TEXTS, "description": "Relationship type ids."},
-            "self_directed_formats": _kb_enum_list(CHANNELS),
             "wanted_only_types": {**_KB_TEXTS, "description": "Relationship type ids."},
             "hosted_formats": _kb_enum_list(CHANNELS),
         },
