@@ -105,9 +105,12 @@ def points(gain: float) -> str:
 
 
 def staff(people: float, what: str, customers_per_person: float) -> str:
-    """``0.1 people for personal assistance (10,000 customers each)``: people in
-    fractions; a share below 0.01 is said so (``under 0.01 of a person``), not 0."""
+    """``0.1 people for personal assistance (one person looks after about 10,000
+    customers)``: people in fractions, and how many customers a full-time person
+    would look after (which may be more than the segment has); a share below
+    0.01 is said so (``under 0.01 of a person``), not 0."""
     shown = round(people, 2)
     noun = "person" if shown == 1 else "people"
     who = f"{count(shown)} {noun}" if shown > 0 or people <= 0 else "under 0.01 of a person"
-    return f"{who} for {what} ({count(round(customers_per_person))} customers each)"
+    per_person = count(round(customers_per_person))
+    return f"{who} for {what} (one person looks after about {per_person} customers)"
