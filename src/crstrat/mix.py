@@ -273,6 +273,11 @@ def _best(kb: KnowledgeBase, ctx: Context, found: Candidates) -> RankedType:
     return max(found, key=lambda r: choice_score(kb, ctx, r))
 
 
+def _unwanted(kb: KnowledgeBase, ctx: Context) -> list[str]:
+    """The ``wanted_only_types`` this segment does not expect."""
+    return [t for t in kb.mix.wanted_only_types if t != ctx.segment.expectation]
+
+
 def _wanted(
     kb: KnowledgeBase, ctx: Context, deliverable: Candidates, steps: list[Step]
 ) -> Candidates:
@@ -281,7 +286,7 @@ def _wanted(
     customers who want a say, a community with customers who look for one
     another; the step is named when one would have been the best fit within
     reach of the budget."""
-    unwanted = [t for t in kb.mix.wanted_only_types if t != ctx.segment.expectation]
+    unwanted = _unwanted(kb, ctx)
     wanted = [r for r in deliverable if r.type not in unwanted]
     if not wanted or len(wanted) == len(deliverable):
         return deliverable
@@ -407,12 +412,11 @@ def _out_of_reach(
             else "among the cheapest"
         )
         # a type that could lead and fits the budget, in formats the business does not use
+        unwanted = _unwanted(kb, ctx)
         elsewhere = [
             r.type
             for r in ranking
-            if r.costing.affordable
-            and _fit(r, "channels") == 0
-            and (r.type not in kb.mix.wanted_only_types or r.type == seg.expectation)
+            if r.costing.affordable and _fit(r, "channels") == 0 and r.type not in unwanted
         ]
         where = " in the formats the business uses" if elsewhere else ""
         lead = f"no relationship type{where} fits the budget; the best fit"
@@ -459,14 +463,14 @@ class _SupportReason(NamedTuple):
 
 
 def _earns_place(
-    kb: KnowledgeBase, ctx: Context, choice: _Choice, candidate: RankedType
+    kb: KnowledgeBase, ctx: Context, choice: _Choice, candidate: RankedType, hosted: str | None
 ) -> _SupportReason | None:
     """Why a support type earns its place beside the mix so far: the business runs
     it already, or its score is close to the primary's, or the business hosts its
-    customers in a format it runs in (``hosted_formats``: a forum or social media
-    the answers name; each only when it scores at least ``support_min_score``),
-    or the live contacts it answers save more than it costs (deflection). None
-    when it does not; the first reason that holds is the one given."""
+    customers in a format it runs in (``hosted``, from :func:`_hosted_format`: a
+    forum or social media the answers name; each only when it scores at least
+    ``support_min_score``), or the live contacts it answers save more than it costs
+    (deflection). None when it does not; the first reason that holds is the one given."""
     primary = _ranked(choice.ranking, choice.mix[0].type)
     # a type that fits poorly earns its place only by paying for itself
     fits = candidate.score >= kb.mix.support_min_score
@@ -479,7 +483,6 @@ def _earns_place(
             f"scores {candidate.score:.2f}, close to the primary, and ",
             "is close to the primary, and ",
         )
-    hosted = _hosted_format(kb, ctx, choice, kb.type(candidate.type))
     if fits and hosted is not None:
         runs = f"runs where your customers meet already ({kb.channels[hosted].title.lower()}), and "
         return _SupportReason(runs, runs)
@@ -539,8 +542,9 @@ def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) 
             if supports and not _opens_a_format(kb, ctx, choice, rel_type)
             else {}
         )
+        hosted = _hosted_format(kb, ctx, choice, rel_type)
         least = rules.support_min_fit
-        if _hosted_format(kb, ctx, choice, rel_type):  # a forum hosts one-off buyers too
+        if hosted is not None:  # a forum hosts one-off buyers too
             least = {**least, **rules.hosted_support_min_fit}
         if (
             rel_type.job in jobs
@@ -552,7 +556,7 @@ def _supports(kb: KnowledgeBase, ctx: Context, choice: _Choice, reserve: float) 
             )
         ):
             continue
-        place = _earns_place(kb, ctx, choice, candidate)
+        place = _earns_place(kb, ctx, choice, candidate, hosted)
         if place is None:
             continue
         adds = f"adds {rel_type.job} within the budget left"
